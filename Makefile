@@ -1,0 +1,39 @@
+# Cluster Manager — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+API_PORT ?= 8000
+AWS_PORT ?= 5000
+export API_PORT AWS_PORT
+
+.PHONY: run test token bench clean help
+
+help:
+	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
+	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123"
+	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
+	@echo "make test     run every test (starts its own local stack)"
+	@echo "make bench    run the benchmarks and print their figures"
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m devstack run --api-port $(API_PORT) --aws-port $(AWS_PORT)
+
+token: $(STAMP)
+	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=alice@example.com" >&2; exit 2; }
+	@$(PY) -m devstack token --email "$(EMAIL)"
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/coldstart.py
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache

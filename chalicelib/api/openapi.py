@@ -1,0 +1,98 @@
+"""The OpenAPI 3 document, generated from the route registry and schemas.
+
+Every route declared through ``Routes.route`` appears here with its request
+and response schemas, so the document cannot drift from the code; a test
+checks it against Chalice's own route table as well.
+"""
+import functools
+
+from chalicelib.api.routing import PATH_PARAM, ROUTES, Routes
+
+routes = Routes(__name__, tag="meta")
+
+ERROR_TEXT = {
+    400: "Malformed request (bad JSON, bad query parameter)",
+    401: "Missing or invalid bearer token",
+    403: "Not allowed for this caller",
+    404: "Not found, or not visible to the caller",
+    409: "Conflicts with the current state",
+    413: "Body larger than 64 KiB",
+    422: "Body fails validation",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def document() -> dict:
+    from pydantic.json_schema import models_json_schema
+
+    from chalicelib.api import schemas
+
+    names = {"Error"}
+    for spec in ROUTES:
+        names.update(n for n in (spec.request, spec.response) if n)
+    models = [(getattr(schemas, n), "validation") for n in sorted(names)]
+    _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")
+    components = top.get("$defs", {})
+
+    paths: dict = {}
+    for spec in ROUTES:
+        op = {
+            "operationId": spec.view,
+            "summary": spec.summary,
+            "tags": [spec.tag],
+            "parameters": [
+                {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+                for p in PATH_PARAM.findall(spec.path)
+            ],
+            "responses": {},
+        }
+        if spec.paginated:
+            op["parameters"] += [
+                {"name": "limit", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+                {"name": "next_token", "in": "query", "required": False,
+                 "schema": {"type": "string"},
+                 "description": "The next_token of the previous page"},
+            ]
+        if spec.request:
+            op["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{spec.request}"}}}}
+        ok = {"description": "Success"}
+        if spec.response:
+            ok["content"] = {"application/json": {
+                "schema": {"$ref": f"#/components/schemas/{spec.response}"}}}
+        op["responses"][str(spec.status)] = ok
+        codes = {400, 404} | ({401} if spec.auth != "none" else set())
+        codes |= {413, 422} if spec.request else set()
+        codes |= set(spec.errors)
+        if spec.method in ("POST", "PATCH", "PUT", "DELETE"):
+            codes |= {403, 409}
+        for code in sorted(codes):
+            op["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"),
+                                          "content": {"application/json": {
+                                              "schema": {"$ref": "#/components/schemas/Error"}}}}
+        if spec.auth == "user":
+            op["security"] = [{"bearer": []}]
+        elif spec.auth == "none":
+            op["security"] = []
+        paths.setdefault(spec.path, {})[spec.method.lower()] = op
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Cluster Manager API", "version": "1.0.0",
+                 "description": "Register Kubernetes/OpenShift clusters, add namespaces, "
+                                "connect agents and manage environments."},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "bearerFormat": "JWT"}},
+        },
+        "security": [{"bearer": []}],
+    }
+
+
+@routes.route("/openapi.json", "GET", auth="none", response="OpenApiDocument",
+              summary="This API's OpenAPI 3 document")
+def openapi_document(call):
+    return document()

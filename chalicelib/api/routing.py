@@ -1,0 +1,170 @@
+"""Route declaration shared by every blueprint.
+
+``Routes.route`` registers a Chalice route and, in the same breath, the facts
+the OpenAPI document needs (request/response schema names, status, auth).  It
+wraps each view so that every route authenticates the same way, parses the
+body the same way (size limit, JSON, schema with unknown fields refused) and
+answers errors with the same JSON shape.  Views receive a ``Call``.
+"""
+import functools
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+
+from chalice import Blueprint, Response
+
+from chalicelib import pagination, tracing
+from chalicelib.errors import ApiError, BadRequest, PayloadTooLarge, Unprocessable
+
+log = logging.getLogger("cluster_manager.api")
+
+MAX_BODY_BYTES = 64 * 1024
+JSON_HEADERS = {"Content-Type": "application/json"}
+# Bodies are always parsed as JSON; accepting the usual mislabels lets the
+# caller get our JSON error ("not valid JSON") instead of a bare 415.
+ACCEPTED_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded"]
+
+
+@dataclass
+class RouteSpec:
+    path: str
+    method: str
+    view: str
+    summary: str
+    status: int
+    request: str | None  # name of a model in chalicelib.api.schemas
+    response: str | None
+    auth: str  # "user" | "none" (later: "agent")
+    paginated: bool
+    tag: str
+    errors: tuple = ()
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class Call:
+    """What a view gets: the caller, path parameters, query, parsed body."""
+
+    principal: object
+    params: dict
+    query: dict
+    body: object = None
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def limit(self) -> int:
+        return pagination.parse_limit(self.query.get("limit"))
+
+    @property
+    def next_token(self) -> str | None:
+        return self.query.get("next_token")
+
+
+def json_response(status: int, body) -> Response:
+    if status == 204:
+        return Response(body="", status_code=204, headers={})
+    return Response(body=json.dumps(body, separators=(",", ":")), status_code=status,
+                    headers=JSON_HEADERS)
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.status, error.body())
+
+
+def _parse_body(request, model_name: str | None):
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(
+            f"The request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES} bytes (64 KiB).")
+    if model_name is None:
+        return None
+    if not raw.strip():
+        raise BadRequest("This request needs a JSON object body.", code="missing_body")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"The body is not valid JSON ({exc}); send a JSON object.",
+                         code="invalid_json") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object ({...}).", code="invalid_json")
+    return validate(model_name, data)
+
+
+def validate(model_name: str, data: dict):
+    """Validate ``data`` against a schema; pydantic is imported only here."""
+    from pydantic import ValidationError
+
+    from chalicelib.api import schemas
+
+    model = getattr(schemas, model_name)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            where = ".".join(str(p) for p in err["loc"]) or "body"
+            message = err["msg"]
+            if err["type"] == "extra_forbidden":
+                message = "is not a known field; remove it (see GET /openapi.json)"
+            elif err["type"] == "missing":
+                message = "is required"
+            problems.append({"field": where, "problem": message})
+        text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+        raise Unprocessable(f"The request body is not valid: {text}.",
+                            details=problems) from None
+
+
+class Routes:
+    """A Chalice Blueprint whose routes also describe themselves."""
+
+    def __init__(self, import_name: str, tag: str):
+        self.blueprint = Blueprint(import_name)
+        self.tag = tag
+
+    def route(self, path: str, method: str, *, summary: str, status: int = 200,
+              request: str | None = None, response: str | None = None,
+              auth: str = "user", paginated: bool = False, errors: tuple = ()):
+        def decorate(fn):
+            spec = RouteSpec(path=path, method=method, view=fn.__name__, summary=summary,
+                             status=status, request=request, response=response, auth=auth,
+                             paginated=paginated, tag=self.tag, errors=errors)
+            ROUTES.append(spec)
+            blueprint = self.blueprint
+
+            @functools.wraps(fn)
+            def view(**params):
+                return dispatch(spec, fn, blueprint.current_request, params)
+
+            blueprint.route(path, methods=[method], content_types=ACCEPTED_CONTENT_TYPES)(view)
+            return fn
+
+        return decorate
+
+
+def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
+    tracing.start()
+    try:
+        principal = None
+        if spec.auth == "user":
+            from chalicelib.auth import authenticate
+
+            principal = authenticate(request.headers.get("authorization"))
+        call = Call(principal=principal, params=params,
+                    query=dict(request.query_params or {}),
+                    headers=dict(request.headers))
+        call.body = _parse_body(request, spec.request)
+        with tracing.subsegment(f"{spec.method} {spec.path}"):
+            result = fn(call)
+        return json_response(spec.status, result)
+    except ApiError as error:
+        return error_response(error)
+    except Exception:  # never leak internals; the log has the trace
+        log.exception("unhandled error in %s %s", spec.method, spec.path)
+        return json_response(500, {"error": "internal",
+                                   "message": "Something went wrong on our side; retry later."})
+
+
+PATH_PARAM = re.compile(r"{([^}]+)}")

@@ -1,0 +1,111 @@
+"""Request and response shapes (pydantic), the source of the OpenAPI schemas.
+
+Requests are validated strictly: unknown fields and wrong types are refused.
+Responses are plain dicts built in ``views``; the tests check them against
+these models through the OpenAPI document.  Imported only on the first
+request that needs validation (pydantic is not free at cold start).
+"""
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ClusterType = Literal["openshift", "kubernetes"]
+Platform = Literal["generic", "eks", "aks", "gke"]
+InstallationType = Literal["connected", "standalone"]
+NamespaceStatus = Literal["waiting_for_connection", "connected", "disconnected"]
+
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+NAME_HELP = "1-100 printable characters, not only spaces"
+Description = Field(default=None, max_length=1000)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+# --- requests ---------------------------------------------------------------
+
+class ClusterCreate(Strict):
+    name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN, description=NAME_HELP)
+    type: ClusterType
+    description: Optional[str] = Description
+    platform: Optional[Platform] = Field(
+        default=None, description="Where the cluster runs; 'eks' enables AWS ECR registries")
+
+
+class ClusterUpdate(Strict):
+    name: Optional[str] = Field(default=None, min_length=1, max_length=100,
+                                pattern=NAME_PATTERN, description=NAME_HELP)
+    description: Optional[str] = Description
+
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set:
+            raise ValueError("send at least one of 'name' or 'description'")
+        if "name" in self.model_fields_set and self.name is None:
+            raise ValueError("'name' cannot be null; a cluster always has a name")
+        return self
+
+
+class NamespaceCreate(Strict):
+    name: str = Field(max_length=200, description="A DNS-1123 label, unique within the cluster")
+    installation_type: InstallationType
+
+
+# --- responses --------------------------------------------------------------
+
+class Error(BaseModel):
+    error: str
+    message: str
+    details: Optional[list[dict]] = None
+
+
+class NamespaceSummary(BaseModel):
+    namespace_id: str
+    name: str
+    installation_type: InstallationType
+    status: NamespaceStatus
+    runtime_seconds: int
+
+
+class Namespace(NamespaceSummary):
+    cluster_id: str
+    created_at: str
+    last_seen: Optional[str]
+    connected_since: Optional[str]
+
+
+class Cluster(BaseModel):
+    cluster_id: str
+    name: str
+    type: ClusterType
+    platform: Optional[Platform]
+    description: Optional[str]
+    creator: str
+    created_at: str
+    updated_at: Optional[str]
+    namespaces: list[NamespaceSummary]
+
+
+class ClusterPage(BaseModel):
+    items: list[Cluster]
+    next_token: Optional[str]
+
+
+class NamespacePage(BaseModel):
+    items: list[Namespace]
+    next_token: Optional[str]
+
+
+class ClusterDeleted(BaseModel):
+    cluster_id: str
+    deleted: bool
+    message: str
+
+
+class OpenApiDocument(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    openapi: str
+    info: dict
+    paths: dict
+    components: dict

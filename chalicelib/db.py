@@ -1,0 +1,54 @@
+"""Small helpers around PynamoDB: transactions, whole-partition reads, purges."""
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError, DeleteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.errors import Conflict
+from chalicelib.models import Item
+
+
+def transaction() -> TransactWrite:
+    """A TransactWrite on the models' own connection (no second client)."""
+    return TransactWrite(connection=Item._get_connection().connection)
+
+
+def condition_failed(exc: Exception) -> bool:
+    """True when a write failed only because a condition did not hold."""
+    if isinstance(exc, TransactWriteError):
+        reasons = exc.cancellation_reasons or []
+        return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons)
+    if isinstance(exc, (PutError, UpdateError, DeleteError)):
+        return exc.cause_response_code == "ConditionalCheckFailedException"
+    return False
+
+
+def concurrent_change(what: str) -> Conflict:
+    return Conflict(
+        f"{what} was changed by another request at the same time; read it again and retry.",
+        code="concurrent_modification",
+    )
+
+
+def read_partition(pk: str, prefix: str | None = None) -> list:
+    """Every item of one partition (optionally below an sk prefix), typed."""
+    condition = Item.sk.startswith(prefix) if prefix else None
+    return list(Item.query(pk, condition))
+
+
+def page(pk: str, prefix: str, limit: int, start_key: dict | None, *, newest_first=False):
+    """One page of a partition: (items, last_evaluated_key)."""
+    result = Item.query(
+        pk,
+        Item.sk.startswith(prefix),
+        limit=limit,
+        last_evaluated_key=start_key,
+        scan_index_forward=not newest_first,
+    )
+    items = list(result)
+    return items, result.last_evaluated_key
+
+
+def delete_all(items) -> None:
+    """Batch-delete items (idempotent: deleting a missing item is a no-op)."""
+    with Item.batch_write() as batch:
+        for item in items:
+            batch.delete(item)

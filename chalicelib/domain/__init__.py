@@ -1,0 +1,1 @@
+"""Domain rules: what may exist and how it changes.  No HTTP in here."""

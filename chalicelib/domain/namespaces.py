@@ -1,0 +1,112 @@
+"""Namespaces of a cluster: add, list, read, delete, and their live status."""
+from chalicelib import clock, db, models, pagination
+from chalicelib.domain.access import Principal, load_cluster
+from chalicelib.domain.names import check_dns1123
+from chalicelib.errors import Conflict, NotFound
+
+WAITING = "waiting_for_connection"
+CONNECTED = "connected"
+DISCONNECTED = "disconnected"
+
+
+def not_found(cluster_id: str, name: str) -> NotFound:
+    return NotFound(
+        f"Cluster {cluster_id!r} has no namespace {name!r}; list them with "
+        f"GET /clusters/{cluster_id}/namespaces.",
+        code="namespace_not_found",
+    )
+
+
+def runtime_seconds(namespace: models.Namespace, now=None) -> int:
+    """How long the agent has been connected without a break (0 otherwise)."""
+    if namespace.status != CONNECTED or not namespace.connected_since:
+        return 0
+    now = now or clock.now()
+    return max(0, int((now - clock.parse_iso(namespace.connected_since)).total_seconds()))
+
+
+def create(principal: Principal, cluster_id: str, *, name: str,
+           installation_type: str) -> models.Namespace:
+    check_dns1123(name, "Namespace name")
+    cluster, _ = load_cluster(principal, cluster_id, manage=True)
+    now = clock.now_iso()
+    namespace_id = clock.new_id()
+    namespace = models.Namespace(
+        models.cluster_pk(cluster_id), models.namespace_sk(name),
+        namespace_id=namespace_id, cluster_id=cluster_id, name=name,
+        installation_type=installation_type, status=WAITING, created_at=now,
+        updated_at=now, environment_count=0,
+        gsi1pk=models.namespace_pk(namespace_id), gsi1sk="NAMESPACE",
+    )
+    try:
+        with db.transaction() as tx:
+            # The cluster must still exist and not be on its way out …
+            tx.condition_check(
+                models.Cluster, models.cluster_pk(cluster_id), models.CLUSTER_SK,
+                condition=models.Item.pk.exists() & models.Cluster.deleting.does_not_exist(),
+            )
+            # … and the name must be free: concurrent creates race here, one wins.
+            tx.save(namespace, condition=models.Item.pk.does_not_exist())
+    except Exception as exc:
+        if not db.condition_failed(exc):
+            raise
+        load_cluster(principal, cluster_id)  # 404 if the cluster went away
+        raise Conflict(
+            f"Cluster {cluster.name!r} already has a namespace named {name!r}; "
+            "namespace names are unique within a cluster, so pick another name.",
+            code="namespace_exists",
+        ) from None
+    return namespace
+
+
+def list_page(principal: Principal, cluster_id: str, limit: int, next_token: str | None):
+    load_cluster(principal, cluster_id)
+    pk = models.cluster_pk(cluster_id)
+    start = pagination.decode(next_token, pk=pk)
+    items, last_key = db.page(pk, models.NAMESPACE_PREFIX, limit, start)
+    return items, pagination.encode(last_key)
+
+
+def get(principal: Principal, cluster_id: str, name: str, *, manage: bool = False,
+        resume_delete: bool = False):
+    cluster, namespaces = load_cluster(principal, cluster_id, manage=manage,
+                                       resume_delete=resume_delete)
+    for namespace in namespaces:
+        if namespace.name == name:
+            return cluster, namespace
+    raise not_found(cluster_id, name)
+
+
+def delete(principal: Principal, cluster_id: str, name: str) -> None:
+    """Delete from the portal only; refused while environments exist.
+
+    The namespace is first marked ``deleting`` under the condition that it
+    has no environments (creating one requires that mark to be absent), then
+    its belongings are purged, then the item itself: a retry resumes."""
+    _, namespace = get(principal, cluster_id, name, manage=True, resume_delete=True)
+    if not namespace.deleting:
+        try:
+            namespace.update(
+                actions=[models.Namespace.deleting.set(clock.now_iso())],
+                condition=models.Namespace.environment_count == 0,
+                add_version_condition=False,
+            )
+        except Exception as exc:
+            if not db.condition_failed(exc):
+                raise
+            environments = [item.sk.split("#", 1)[1] for item in db.read_partition(
+                models.namespace_pk(namespace.namespace_id), "ENV#")]
+            raise Conflict(
+                f"Namespace {name!r} still has environments: "
+                f"{', '.join(environments) or '(one is being created)'}. "
+                "Delete those environments first, then delete the namespace.",
+                code="namespace_has_environments",
+            ) from None
+    purge(namespace)
+
+
+def purge(namespace: models.Namespace) -> None:
+    """Remove everything that belongs to a namespace, then the namespace
+    itself (idempotent: safe to run again after a crash)."""
+    db.delete_all(db.read_partition(models.namespace_pk(namespace.namespace_id)))
+    db.delete_all([namespace])

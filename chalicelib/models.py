@@ -1,0 +1,133 @@
+"""The one DynamoDB table and the item types stored in it (PynamoDB).
+
+Layout (``pk`` / ``sk``):
+
+- ``CLUSTER#<cluster_id>`` / ``CLUSTER``           Cluster
+- ``CLUSTER#<cluster_id>`` / ``NS#<name>``         Namespace (name unique per cluster)
+- ``USER#<email>``         / ``CLUSTER#<id>``      ClusterAccess: the clusters a user sees
+- ``NS#<namespace_id>``    / ``<TYPE>#…``          everything that belongs to one namespace
+
+Indexes:
+
+- ``lookup`` (``gsi1pk``/``gsi1sk``): find an item by a secondary id,
+  e.g. a namespace by its ``namespace_id`` (agents only know that id).
+- ``due`` (``gsi2pk``/``gsi2sk``): sparse; only items with a deadline carry
+  it, so sweeps read what is overdue and nothing else.
+
+``kind`` is the discriminator; mutable items carry a ``version``
+(optimistic locking).  The table name comes from ``TABLE_NAME`` when a model
+is first used, never at import.
+"""
+from pynamodb.attributes import (
+    DiscriminatorAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib import settings
+
+
+class _TableName:
+    """Descriptor: PynamoDB reads ``Meta.table_name`` on first use."""
+
+    def __get__(self, obj, owner):
+        return settings.table_name()
+
+
+class LookupIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "lookup"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class DueIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "due"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    """Base of every item in the table; query it to get typed subclasses."""
+
+    class Meta:
+        table_name = _TableName()
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    created_at = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # TTL (epoch seconds)
+
+    lookup = LookupIndex()
+    due = DueIndex()
+
+
+# --- keys -----------------------------------------------------------------
+
+def cluster_pk(cluster_id: str) -> str:
+    return f"CLUSTER#{cluster_id}"
+
+
+def user_pk(email: str) -> str:
+    return f"USER#{email}"
+
+
+def namespace_sk(name: str) -> str:
+    return f"NS#{name}"
+
+
+def namespace_pk(namespace_id: str) -> str:
+    return f"NS#{namespace_id}"
+
+
+CLUSTER_SK = "CLUSTER"
+ACCESS_PREFIX = "CLUSTER#"
+NAMESPACE_PREFIX = "NS#"
+
+
+# --- item types -----------------------------------------------------------
+
+class Cluster(Item, discriminator="cluster"):
+    cluster_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    type = UnicodeAttribute()
+    platform = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+    creator = UnicodeAttribute()
+    updated_at = UnicodeAttribute(null=True)
+    deleting = UnicodeAttribute(null=True)  # set while a delete is under way
+    version = VersionAttribute()
+
+
+class ClusterAccess(Item, discriminator="access"):
+    """Lets ``GET /clusters`` list a user's clusters with one Query."""
+
+    cluster_id = UnicodeAttribute()
+    role = UnicodeAttribute()  # creator | member
+
+
+class Namespace(Item, discriminator="namespace"):
+    namespace_id = UnicodeAttribute()
+    cluster_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    installation_type = UnicodeAttribute()
+    status = UnicodeAttribute()
+    last_seen = UnicodeAttribute(null=True)
+    connected_since = UnicodeAttribute(null=True)
+    environment_count = NumberAttribute(default=0)
+    updated_at = UnicodeAttribute(null=True)
+    deleting = UnicodeAttribute(null=True)  # set while a delete is under way
+    version = VersionAttribute()

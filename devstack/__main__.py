@@ -1,0 +1,88 @@
+"""``python -m devstack run|token|runner`` — see ``--help``."""
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from devstack import issuer
+from devstack.stack import ROOT, Stack, stage_env
+
+
+def cmd_run(args) -> int:
+    stack = Stack(api_port=args.api_port, aws_port=args.aws_port,
+                  state_dir=Path(args.state_dir), reload=not args.no_reload)
+    stopping = {"now": False}
+
+    def on_signal(*_):
+        stopping["now"] = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        stack.start()
+    except Exception as exc:
+        print(f"make run: could not start the local stack: {exc}", file=sys.stderr)
+        return 1
+    print(f"""
+Cluster Manager is running.
+  API:            {stack.api_url}   (OpenAPI document: {stack.api_url}/openapi.json)
+  AWS stand-in:   {stack.aws_url}   (moto; state is in memory and lost on exit)
+  Get a token:    make token EMAIL=alice@example.com
+  Try it:         curl -s -H "Authorization: Bearer $(make -s token EMAIL=alice@example.com | tail -1)" {stack.api_url}/clusters
+Press Ctrl-C to stop everything.""", flush=True)
+    try:
+        while not stopping["now"]:
+            problem = stack.failed()
+            if problem:
+                print(f"make run: {problem}; stopping the stack.", file=sys.stderr)
+                return 1
+            time.sleep(0.5)
+    finally:
+        print("stopping …", flush=True)
+        stack.stop()
+    return 0
+
+
+def cmd_token(args) -> int:
+    env = stage_env()
+    issuer_url = os.environ.get("JWT_ISSUER", env["JWT_ISSUER"])
+    audience = os.environ.get("JWT_AUDIENCE", env["JWT_AUDIENCE"])
+    token = issuer.mint(Path(args.state_dir), args.email, issuer=issuer_url, audience=audience,
+                        ttl_seconds=args.hours * 3600)
+    print(f"# bearer token for {args.email}, valid {args.hours} h (local dev issuer):")
+    print(token)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack",
+                                     description="Run Cluster Manager locally.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    default_state = str(ROOT / ".local")
+
+    run = sub.add_parser("run", help="start moto, the API and the event runner; Ctrl-C stops all")
+    run.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
+    run.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
+    run.add_argument("--state-dir", default=default_state,
+                     help="where the dev issuer's keys and logs live (default: .local/)")
+    run.add_argument("--no-reload", action="store_true",
+                     help="do not restart the API when code changes")
+    run.set_defaults(func=cmd_run)
+
+    token = sub.add_parser("token", help="print a bearer token for the local stack (last line)")
+    token.add_argument("--email", required=True)
+    token.add_argument("--hours", type=int, default=12)
+    token.add_argument("--state-dir", default=default_state)
+    token.set_defaults(func=cmd_token)
+
+    runner = sub.add_parser("runner", help="(internal) feed queues and schedules to handlers")
+    runner.set_defaults(func=lambda _a: __import__("devstack.runner").runner.main() or 0)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The resources Cluster Manager needs, described once.
+
+Both the local stack (``infra.local``) and the CDK app build from these, so
+a key, an index or a queue setting cannot differ between the two.
+"""
+
+TABLE = {
+    "partition_key": "pk",
+    "sort_key": "sk",
+    "ttl_attribute": "expires_at",
+    "indexes": [
+        # find an item by a secondary id (e.g. a namespace by namespace_id)
+        {"name": "lookup", "partition_key": "gsi1pk", "sort_key": "gsi1sk"},
+        # sparse: items with a deadline, so sweeps read only what is overdue
+        {"name": "due", "partition_key": "gsi2pk", "sort_key": "gsi2sk"},
+    ],
+}
+
+
+def dynamodb_create_table_args(table_name: str) -> dict:
+    """``CreateTable`` arguments (on-demand billing, all string keys)."""
+    keys = {TABLE["partition_key"], TABLE["sort_key"]}
+    for index in TABLE["indexes"]:
+        keys |= {index["partition_key"], index["sort_key"]}
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in sorted(keys)],
+        "KeySchema": [
+            {"AttributeName": TABLE["partition_key"], "KeyType": "HASH"},
+            {"AttributeName": TABLE["sort_key"], "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": index["name"],
+                "KeySchema": [
+                    {"AttributeName": index["partition_key"], "KeyType": "HASH"},
+                    {"AttributeName": index["sort_key"], "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in TABLE["indexes"]
+        ],
+    }
