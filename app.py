@@ -1,15 +1,34 @@
 """Cluster Manager — the table of contents.
 
 Only wiring here: each blueprint in ``chalicelib/api`` owns a resource's
-routes; event handlers (queues, schedules) are wired below.  Importing this
-module makes no AWS call and builds no client.
+routes; the events queue and the sweep schedule are wired to their handlers
+in ``chalicelib/events``.  Importing this module makes no AWS call and builds
+no client.
 """
-from chalice import Chalice
+import os
 
-from chalicelib.api import clusters, namespaces, openapi
+from chalice import Chalice, Rate
+
+from chalicelib.api import agents, clusters, commands, namespaces, openapi
+from chalicelib.events import agent_events, sweeps
 
 app = Chalice(app_name="cluster-manager")
 
 app.register_blueprint(openapi.routes.blueprint)
 app.register_blueprint(clusters.routes.blueprint)
 app.register_blueprint(namespaces.routes.blueprint)
+app.register_blueprint(agents.routes.blueprint)
+app.register_blueprint(commands.routes.blueprint)
+
+
+@app.on_sqs_message(queue=os.environ.get("EVENTS_QUEUE_NAME", "cluster-manager-events"),
+                    batch_size=10, name="agent_events")
+def handle_agent_events(event):
+    """Heartbeats and command progress from every agent (partial batch failures)."""
+    return agent_events.handle(event.to_dict(), event.context)
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")
+def sweep(event):
+    """Disconnected agents, overdue commands."""
+    return sweeps.run()

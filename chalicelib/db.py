@@ -52,3 +52,17 @@ def delete_all(items) -> None:
     with Item.batch_write() as batch:
         for item in items:
             batch.delete(item)
+
+
+def update_fields(model_cls, pk: str, sk: str, actions: list, condition=None) -> bool:
+    """Update system-owned fields (liveness, command state) without touching
+    ``version``: user edits stay protected by optimistic locking while
+    heartbeats keep flowing.  Returns False when ``condition`` did not hold."""
+    try:
+        model_cls._get_connection().update_item(pk, range_key=sk, actions=actions,
+                                                condition=condition)
+        return True
+    except UpdateError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise

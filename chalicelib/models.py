@@ -93,7 +93,17 @@ def namespace_pk(namespace_id: str) -> str:
     return f"NS#{namespace_id}"
 
 
+def command_sk(command_id: str) -> str:
+    return f"CMD#{command_id}"
+
+
+def due_pk(what: str, shard: int) -> str:
+    return f"DUE#{what}#{shard}"
+
+
 CLUSTER_SK = "CLUSTER"
+COMMAND_PREFIX = "CMD#"
+DUE_SHARDS = 4  # spreads the sparse "due" index over a few partitions
 ACCESS_PREFIX = "CLUSTER#"
 NAMESPACE_PREFIX = "NS#"
 
@@ -128,6 +138,30 @@ class Namespace(Item, discriminator="namespace"):
     last_seen = UnicodeAttribute(null=True)
     connected_since = UnicodeAttribute(null=True)
     environment_count = NumberAttribute(default=0)
+    heartbeat_seconds = NumberAttribute(default=30)
+    # agent credentials: only a hash of the secret (the retrievable copy is in
+    # Secrets Manager) and the key agents sign their events with
+    agent_secret_hash = UnicodeAttribute(null=True)
+    agent_generation = NumberAttribute(default=1)
+    event_key = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     deleting = UnicodeAttribute(null=True)  # set while a delete is under way
     version = VersionAttribute()
+
+
+class Command(Item, discriminator="command"):
+    """A command sent to a namespace's agent; ``state`` only moves forward:
+    queued → delivered → succeeded | failed (or queued → failed)."""
+
+    command_id = UnicodeAttribute()
+    namespace_id = UnicodeAttribute()
+    cluster_id = UnicodeAttribute()
+    namespace = UnicodeAttribute()
+    type = UnicodeAttribute()
+    state = UnicodeAttribute()
+    payload = UnicodeAttribute(null=True)  # JSON
+    result = UnicodeAttribute(null=True)  # JSON
+    error = UnicodeAttribute(null=True)
+    requested_by = UnicodeAttribute(null=True)
+    delivered_at = UnicodeAttribute(null=True)
+    finished_at = UnicodeAttribute(null=True)

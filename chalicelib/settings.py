@@ -10,6 +10,15 @@ import os
 DEFAULTS = {
     "TABLE_NAME": "cluster-manager",
     "JWT_AUDIENCE": "cluster-manager",
+    "EVENTS_QUEUE_NAME": "cluster-manager-events",
+    "EVENTS_DLQ_NAME": "cluster-manager-events-dlq",
+    "QUEUE_PREFIX": "cluster-manager-",
+    "SECRETS_PREFIX": "cluster-manager/",
+    "AWS_ACCOUNT_ID": "123456789012",
+    "HEARTBEAT_SECONDS": "30",
+    "COMMAND_TIMEOUT_SECONDS": "600",
+    "AGENT_IMAGE": "ghcr.io/cluster-manager/agent:1.0.0",
+    "OPERATOR_IMAGE": "ghcr.io/cluster-manager/operator:1.0.0",
 }
 
 
@@ -48,3 +57,54 @@ def tracing_enabled() -> bool:
     return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")) and bool(
         os.environ.get("AWS_XRAY_DAEMON_ADDRESS")
     ) and os.environ.get("TRACING", "on") != "off"
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def account_id() -> str:
+    return get("AWS_ACCOUNT_ID")
+
+
+def endpoint_url() -> str | None:
+    """Set only on the local stack (the AWS stand-in); None on AWS."""
+    return os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def events_queue_name() -> str:
+    return get("EVENTS_QUEUE_NAME")
+
+
+def queue_prefix() -> str:
+    return get("QUEUE_PREFIX")
+
+
+def secrets_prefix() -> str:
+    return get("SECRETS_PREFIX")
+
+
+def agent_role_arn() -> str:
+    return get("AGENT_ROLE_ARN", f"arn:aws:iam::{account_id()}:role/{queue_prefix()}agent")
+
+
+def heartbeat_seconds() -> int:
+    return int(get("HEARTBEAT_SECONDS"))
+
+
+def command_timeout_seconds() -> int:
+    return int(get("COMMAND_TIMEOUT_SECONDS"))
+
+
+def agent_image() -> str:
+    return get("AGENT_IMAGE")
+
+
+def operator_image() -> str:
+    return get("OPERATOR_IMAGE")
+
+
+def api_url() -> str | None:
+    """The API's public base URL when configured; otherwise it is derived
+    from the request (Host header and stage)."""
+    return os.environ.get("API_URL") or None

@@ -6,7 +6,9 @@ Lambda's event format; what the handler reports in ``batchItemFailures``
 stays on the queue (and so reaches the dead-letter queue after its
 ``maxReceiveCount``), the rest is deleted.  Each ``schedule`` fires every
 ``SWEEP_SECONDS`` (default 60).  Handlers run one at a time, like a Lambda
-container.
+container.  One liberty with Lambda's timing: a failed message becomes
+visible again after ``LOCAL_RETRY_SECONDS`` (default 2) instead of the queue's
+visibility timeout, so poison messages reach the dead-letter queue in seconds.
 """
 import logging
 import os
@@ -88,6 +90,12 @@ def pump_queue(stop: threading.Event, queue_name: str, handler, name: str, batch
             log.exception("%s raised; the whole batch stays on the queue", name)
             continue
         done = [m for m in got if m["MessageId"] not in failed]
+        retry = [m for m in got if m["MessageId"] in failed]
+        if retry:
+            sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"],
+                 "VisibilityTimeout": int(os.environ.get("LOCAL_RETRY_SECONDS", "2"))}
+                for i, m in enumerate(retry)])
         if done:
             sqs.delete_message_batch(QueueUrl=url, Entries=[
                 {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)])

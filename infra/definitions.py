@@ -42,3 +42,27 @@ def dynamodb_create_table_args(table_name: str) -> dict:
             for index in TABLE["indexes"]
         ],
     }
+
+
+# --- queues -----------------------------------------------------------------
+# Per-namespace command queues are created by the API when a namespace is
+# added (``chalicelib/queues.py`` owns their shape and names:
+# ``<QUEUE_PREFIX>ns-<namespace_id>`` and ``…-dlq``); the shared events queue
+# (agents → backend) and its dead-letter queue exist once and are made here.
+from chalicelib.queues import (  # noqa: E402  (re-exported for the CDK app)
+    AGENT_EVENTS_ACTIONS,
+    AGENT_QUEUE_ACTIONS,
+    COMMAND_QUEUE,
+    redrive_policy,
+)
+
+EVENTS_QUEUE = {
+    "visibility_timeout_seconds": 60,  # ≥ the events handler's timeout
+    "message_retention_seconds": 4 * 24 * 3600,
+    "max_receive_count": 5,
+    "dlq_retention_seconds": 14 * 24 * 3600,
+    "batch_size": 10,
+}
+
+__all__ = ["TABLE", "EVENTS_QUEUE", "COMMAND_QUEUE", "AGENT_QUEUE_ACTIONS",
+           "AGENT_EVENTS_ACTIONS", "redrive_policy", "dynamodb_create_table_args"]

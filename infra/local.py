@@ -3,6 +3,8 @@
 Called by ``devstack`` (``make run``) and the test fixtures with the stage's
 environment variables; safe to run any number of times.
 """
+import json
+
 import boto3
 
 from infra import definitions
@@ -33,7 +35,38 @@ def ensure_table(env: dict, table_name: str) -> None:
         "Enabled": True, "AttributeName": definitions.TABLE["ttl_attribute"]})
 
 
+def ensure_events_queue(env: dict) -> None:
+    sqs = _client("sqs", env)
+    settings = definitions.EVENTS_QUEUE
+    dlq_url = sqs.create_queue(QueueName=env["EVENTS_DLQ_NAME"], Attributes={
+        "MessageRetentionPeriod": str(settings["dlq_retention_seconds"])})["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    sqs.create_queue(QueueName=env["EVENTS_QUEUE_NAME"], Attributes={
+        "VisibilityTimeout": str(settings["visibility_timeout_seconds"]),
+        "MessageRetentionPeriod": str(settings["message_retention_seconds"]),
+        "RedrivePolicy": definitions.redrive_policy(dlq_arn, settings["max_receive_count"]),
+    })
+
+
+def ensure_agent_role(env: dict) -> str:
+    """The role agents assume.  moto does not enforce IAM, so locally it only
+    has to exist; the session policies are tested as documents."""
+    iam = _client("iam", env)
+    name = env["AGENT_ROLE_ARN"].rsplit("/", 1)[1]
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{env['AWS_ACCOUNT_ID']}:root"},
+        "Action": "sts:AssumeRole"}]}
+    try:
+        return iam.get_role(RoleName=name)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))[
+            "Role"]["Arn"]
+
+
 def bootstrap(env: dict) -> None:
     """Everything the app needs, named by the stage's environment variables
     (``env`` also carries ``AWS_ENDPOINT_URL`` and the dummy credentials)."""
     ensure_table(env, env["TABLE_NAME"])
+    ensure_events_queue(env)
+    ensure_agent_role(env)

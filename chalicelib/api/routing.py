@@ -53,6 +53,19 @@ class Call:
     query: dict
     body: object = None
     headers: dict = field(default_factory=dict)
+    stage: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The API's public base URL (configured, or as the caller reached us)."""
+        from chalicelib import settings
+
+        configured = settings.api_url()
+        if configured:
+            return configured.rstrip("/")
+        host = self.headers.get("host", "localhost")
+        scheme = self.headers.get("x-forwarded-proto", "https")
+        return f"{scheme}://{host}" + (f"/{self.stage}" if self.stage else "")
 
     @property
     def limit(self) -> int:
@@ -154,7 +167,8 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
             principal = authenticate(request.headers.get("authorization"))
         call = Call(principal=principal, params=params,
                     query=dict(request.query_params or {}),
-                    headers=dict(request.headers))
+                    headers={k.lower(): v for k, v in dict(request.headers).items()},
+                    stage=(request.context or {}).get("stage"))
         call.body = _parse_body(request, spec.request)
         with tracing.subsegment(f"{spec.method} {spec.path}"):
             result = fn(call)

@@ -109,3 +109,88 @@ class OpenApiDocument(BaseModel):
     info: dict
     paths: dict
     components: dict
+
+
+# --- agents -----------------------------------------------------------------
+
+class AgentSessionRequest(Strict):
+    namespace_id: str = Field(max_length=64)
+    secret: str = Field(max_length=256)
+
+
+class AwsCredentials(BaseModel):
+    access_key_id: str
+    secret_access_key: str
+    session_token: str
+    expiration: str
+
+
+class AgentSession(BaseModel):
+    namespace_id: str
+    namespace: str
+    cluster_id: str
+    installation_type: InstallationType
+    credential_generation: int
+    credentials: AwsCredentials
+    region: str
+    endpoint_url: Optional[str]
+    command_queue_url: str
+    events_queue_url: str
+    event_signing_key: str
+    heartbeat_seconds: int
+    refresh_after_seconds: int
+    max_receive_count: int
+
+
+class InstallationParameters(BaseModel):
+    api_url: str
+    namespace_id: str
+    namespace: str
+    cluster_type: ClusterType
+    agent_secret: str
+    credential_generation: int
+    heartbeat_seconds: int
+    agent_image: str
+    operator_image: str
+
+
+class Installation(BaseModel):
+    installation_script: str
+    parameters: InstallationParameters
+
+
+class CredentialsRotated(BaseModel):
+    namespace_id: str
+    credential_generation: int
+    agent_secret: str
+    message: str
+
+
+# --- commands ---------------------------------------------------------------
+
+CommandType = Literal["ping"]
+CommandState = Literal["queued", "delivered", "succeeded", "failed"]
+
+
+class CommandCreate(Strict):
+    type: CommandType
+    payload: Optional[dict] = Field(default=None, description="Type-specific arguments")
+
+
+class Command(BaseModel):
+    command_id: str
+    namespace: str
+    type: str
+    state: CommandState
+    payload: Optional[dict]
+    result: Optional[dict]
+    error: Optional[str]
+    requested_by: Optional[str]
+    created_at: str
+    delivered_at: Optional[str]
+    finished_at: Optional[str]
+
+
+class CommandPage(BaseModel):
+    items: list[Command]
+    next_token: Optional[str]

@@ -41,3 +41,21 @@ def cluster(item, namespaces, now=None) -> dict:
 
 def page(items, next_token) -> dict:
     return {"items": items, "next_token": next_token}
+
+
+def command(item) -> dict:
+    import json
+
+    return {
+        "command_id": item.command_id,
+        "namespace": item.namespace,
+        "type": item.type,
+        "state": item.state,
+        "payload": json.loads(item.payload) if item.payload else None,
+        "result": json.loads(item.result) if item.result else None,
+        "error": item.error,
+        "requested_by": item.requested_by,
+        "created_at": item.created_at,
+        "delivered_at": item.delivered_at,
+        "finished_at": item.finished_at,
+    }

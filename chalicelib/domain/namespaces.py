@@ -1,5 +1,6 @@
 """Namespaces of a cluster: add, list, read, delete, and their live status."""
-from chalicelib import clock, db, models, pagination
+from chalicelib import clock, db, models, pagination, settings
+from chalicelib.domain import agents
 from chalicelib.domain.access import Principal, load_cluster
 from chalicelib.domain.names import check_dns1123
 from chalicelib.errors import Conflict, NotFound
@@ -31,13 +32,18 @@ def create(principal: Principal, cluster_id: str, *, name: str,
     cluster, _ = load_cluster(principal, cluster_id, manage=True)
     now = clock.now_iso()
     namespace_id = clock.new_id()
+    secret = agents.new_secret()
     namespace = models.Namespace(
         models.cluster_pk(cluster_id), models.namespace_sk(name),
         namespace_id=namespace_id, cluster_id=cluster_id, name=name,
         installation_type=installation_type, status=WAITING, created_at=now,
-        updated_at=now, environment_count=0,
+        updated_at=now, environment_count=0, heartbeat_seconds=settings.heartbeat_seconds(),
         gsi1pk=models.namespace_pk(namespace_id), gsi1sk="NAMESPACE",
+        **agents.credential_fields(secret, generation=1),
     )
+    # The queues and the secret are named by the new id, so they can be made
+    # before the name is claimed; whoever loses the race removes its own.
+    agents.provision(namespace_id, secret)
     try:
         with db.transaction() as tx:
             # The cluster must still exist and not be on its way out …
@@ -48,6 +54,7 @@ def create(principal: Principal, cluster_id: str, *, name: str,
             # … and the name must be free: concurrent creates race here, one wins.
             tx.save(namespace, condition=models.Item.pk.does_not_exist())
     except Exception as exc:
+        agents.deprovision(namespace_id)
         if not db.condition_failed(exc):
             raise
         load_cluster(principal, cluster_id)  # 404 if the cluster went away
@@ -108,5 +115,6 @@ def delete(principal: Principal, cluster_id: str, name: str) -> None:
 def purge(namespace: models.Namespace) -> None:
     """Remove everything that belongs to a namespace, then the namespace
     itself (idempotent: safe to run again after a crash)."""
+    agents.deprovision(namespace.namespace_id)
     db.delete_all(db.read_partition(models.namespace_pk(namespace.namespace_id)))
     db.delete_all([namespace])

@@ -1,0 +1,59 @@
+"""Routes: the agent session, the Installation tab, credential rotation."""
+from chalicelib import settings
+from chalicelib.api.routing import Routes
+from chalicelib.domain import agents, namespaces
+
+routes = Routes(__name__, tag="agents")
+
+NS = "/clusters/{cluster_id}/namespaces/{namespace}"
+
+
+@routes.route("/agent/session", "POST", auth="none", request="AgentSessionRequest",
+              response="AgentSession", errors=(401,),
+              summary="An agent trades its namespace credentials for short-lived AWS "
+                      "credentials scoped to its own queue")
+def open_agent_session(call):
+    return agents.open_session(call.body.namespace_id, call.body.secret)
+
+
+@routes.route(NS + "/installation", "GET", response="Installation", errors=(403,),
+              summary="The installation script and the agent's parameters (creator only)")
+def get_installation(call):
+    from chalicelib.scripts.installation import render_installation_script
+
+    cluster, ns = namespaces.get(call.principal, call.params["cluster_id"],
+                                 call.params["namespace"], manage=True)
+    stored = agents.stored_secret(ns.namespace_id)
+    parameters = {
+        "api_url": call.base_url,
+        "namespace_id": ns.namespace_id,
+        "namespace": ns.name,
+        "cluster_type": cluster.type,
+        "agent_secret": stored["secret"],
+        "credential_generation": int(stored["generation"]),
+        "heartbeat_seconds": int(ns.heartbeat_seconds or settings.heartbeat_seconds()),
+        "agent_image": settings.agent_image(),
+        "operator_image": settings.operator_image(),
+    }
+    script = render_installation_script(
+        cluster_type=cluster.type, namespace=ns.name, api_url=parameters["api_url"],
+        namespace_id=ns.namespace_id, agent_secret=parameters["agent_secret"],
+        heartbeat_seconds=parameters["heartbeat_seconds"],
+        agent_image=parameters["agent_image"], operator_image=parameters["operator_image"])
+    return {"installation_script": script, "parameters": parameters}
+
+
+@routes.route(NS + "/agent-credentials/rotate", "POST", response="CredentialsRotated",
+              summary="Issue a new agent secret and revoke the old one (creator only)")
+def rotate_agent_credentials(call):
+    _, ns = namespaces.get(call.principal, call.params["cluster_id"], call.params["namespace"],
+                           manage=True)
+    secret, generation = agents.rotate(ns)
+    return {
+        "namespace_id": ns.namespace_id,
+        "credential_generation": generation,
+        "agent_secret": secret,
+        "message": "The old secret no longer works; agents using it stop at their next "
+                   "session refresh. Re-run the installation script (Installation tab) so "
+                   "the agent gets the new secret.",
+    }

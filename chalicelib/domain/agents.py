@@ -1,0 +1,171 @@
+"""Agent credentials, the per-namespace AWS resources, and agent sessions.
+
+Each namespace has its own command queue (with a dead-letter queue) and an
+agent secret.  DynamoDB keeps only the secret's SHA-256 (the secret is 256
+random bits, so a plain hash is enough) and the key agents sign events with;
+the retrievable copy lives in Secrets Manager so the Installation tab can show
+it again.  An agent trades its secret for short-lived AWS credentials whose
+session policy reaches only its own queue and the shared events queue.
+"""
+import hashlib
+import hmac
+import json
+import secrets as random_secrets
+
+from chalicelib import aws, clock, db, models, queues, settings
+from chalicelib.errors import Conflict, Unauthorized
+
+SECRET_PREFIX = "cma_"
+EVENT_KEY_LABEL = b"cluster-manager/events/v1"
+SESSION_SECONDS = 3600
+
+
+# --- credentials --------------------------------------------------------------
+
+def new_secret() -> str:
+    return SECRET_PREFIX + random_secrets.token_urlsafe(32)
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def event_key(secret: str) -> str:
+    """The key an agent signs its events with (derived, so the secret itself
+    never has to be stored where events are checked)."""
+    return hmac.new(secret.encode(), EVENT_KEY_LABEL, hashlib.sha256).hexdigest()
+
+
+def credential_fields(secret: str, generation: int) -> dict:
+    return {"agent_secret_hash": secret_hash(secret), "event_key": event_key(secret),
+            "agent_generation": generation}
+
+
+# --- per-namespace resources ------------------------------------------------------
+
+def secret_name(namespace_id: str) -> str:
+    return f"{settings.secrets_prefix()}namespaces/{namespace_id}/agent"
+
+
+def provision(namespace_id: str, secret: str, generation: int = 1) -> None:
+    """Create the namespace's queues and stored secret (idempotent)."""
+    queues.create_command_queues(namespace_id)
+    store_secret(namespace_id, secret, generation)
+
+
+def store_secret(namespace_id: str, secret: str, generation: int) -> None:
+    sm = aws.secrets()
+    value = json.dumps({"secret": secret, "generation": generation})
+    try:
+        sm.create_secret(Name=secret_name(namespace_id), SecretString=value,
+                         Description="Cluster Manager agent secret")
+    except sm.exceptions.ResourceExistsException:
+        sm.put_secret_value(SecretId=secret_name(namespace_id), SecretString=value)
+
+
+def stored_secret(namespace_id: str) -> dict:
+    value = aws.secrets().get_secret_value(SecretId=secret_name(namespace_id))["SecretString"]
+    return json.loads(value)
+
+
+def deprovision(namespace_id: str) -> None:
+    """Remove the namespace's queues and secret (idempotent)."""
+    queues.delete_command_queues(namespace_id)
+    sm = aws.secrets()
+    try:
+        sm.delete_secret(SecretId=secret_name(namespace_id), ForceDeleteWithoutRecovery=True)
+    except sm.exceptions.ResourceNotFoundException:
+        pass
+
+
+# --- rotation -------------------------------------------------------------------
+
+def rotate(namespace: models.Namespace) -> tuple[str, int]:
+    """Issue a new secret; the old one stops working at once."""
+    secret = new_secret()
+    generation = (namespace.agent_generation or 1) + 1
+    fields = credential_fields(secret, generation)
+    ok = db.update_fields(
+        models.Namespace, namespace.pk, namespace.sk,
+        actions=[getattr(models.Namespace, k).set(v) for k, v in fields.items()],
+        condition=models.Namespace.agent_generation == namespace.agent_generation,
+    )
+    if not ok:
+        raise Conflict("The agent credentials were rotated by another request just now; "
+                       "read the installation parameters again.", code="concurrent_rotation")
+    store_secret(namespace.namespace_id, secret, generation)
+    return secret, generation
+
+
+# --- sessions -------------------------------------------------------------------
+
+def find_namespace(namespace_id: str) -> models.Namespace | None:
+    if not clock.is_id(namespace_id):
+        return None
+    for item in models.Item.lookup.query(models.namespace_pk(namespace_id)):
+        if isinstance(item, models.Namespace) and not item.deleting:
+            return item
+    return None
+
+
+def session_policy(namespace_id: str) -> dict:
+    """The only things a namespace's agent may do in AWS."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "OwnCommandQueue", "Effect": "Allow",
+             "Action": queues.AGENT_QUEUE_ACTIONS,
+             "Resource": queues.arn(queues.command_queue_name(namespace_id))},
+            {"Sid": "SharedEventsQueue", "Effect": "Allow",
+             "Action": queues.AGENT_EVENTS_ACTIONS,
+             "Resource": queues.arn(settings.events_queue_name())},
+        ],
+    }
+
+
+def refresh_after_seconds(heartbeat_seconds: int) -> int:
+    """Agents re-validate their secret this often, so a rotated secret stops
+    an old agent within minutes (well before its AWS credentials expire)."""
+    return max(5, min(300, 10 * heartbeat_seconds))
+
+
+def revoked() -> Unauthorized:
+    return Unauthorized(
+        "Unknown namespace id or wrong agent secret (it may have been rotated). "
+        "Copy the current parameters from the namespace's Installation tab and re-run "
+        "the installation script.", code="agent_unauthorized")
+
+
+def open_session(namespace_id: str, secret: str) -> dict:
+    namespace = find_namespace(namespace_id)
+    if namespace is None or not namespace.agent_secret_hash or not hmac.compare_digest(
+            namespace.agent_secret_hash, secret_hash(secret)):
+        raise revoked()
+    granted = aws.sts().assume_role(
+        RoleArn=settings.agent_role_arn(),
+        RoleSessionName=f"ns-{namespace_id}",
+        Policy=json.dumps(session_policy(namespace_id)),
+        DurationSeconds=SESSION_SECONDS,
+    )["Credentials"]
+    heartbeat = int(namespace.heartbeat_seconds or settings.heartbeat_seconds())
+    return {
+        "namespace_id": namespace_id,
+        "namespace": namespace.name,
+        "cluster_id": namespace.cluster_id,
+        "installation_type": namespace.installation_type,
+        "credential_generation": int(namespace.agent_generation or 1),
+        "credentials": {
+            "access_key_id": granted["AccessKeyId"],
+            "secret_access_key": granted["SecretAccessKey"],
+            "session_token": granted["SessionToken"],
+            "expiration": clock.iso(granted["Expiration"]),
+        },
+        "region": settings.region(),
+        "endpoint_url": settings.endpoint_url(),
+        "command_queue_url": queues.url(queues.command_queue_name(namespace_id)),
+        "events_queue_url": queues.url(settings.events_queue_name()),
+        "event_signing_key": namespace.event_key,
+        "heartbeat_seconds": heartbeat,
+        "refresh_after_seconds": refresh_after_seconds(heartbeat),
+        "max_receive_count": queues.COMMAND_QUEUE["max_receive_count"],
+    }

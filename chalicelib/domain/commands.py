@@ -1,0 +1,116 @@
+"""Commands to a namespace's agent, through the namespace's own queue.
+
+A command is recorded first (``queued``) and then sent; its state only moves
+forward — queued → delivered → succeeded | failed — each step a conditional
+update, so a redelivered message or a duplicate event changes nothing.  Every
+open command has a deadline in the sparse ``due`` index; the sweep fails the
+ones whose agent never answered, so no command waits forever in silence.
+"""
+import json
+import zlib
+from datetime import timedelta
+
+from chalicelib import aws, clock, db, models, pagination, queues, settings
+from chalicelib.domain import namespaces
+from chalicelib.errors import Conflict, NotFound
+
+QUEUED, DELIVERED, SUCCEEDED, FAILED = "queued", "delivered", "succeeded", "failed"
+TYPES = ("ping",)
+DUE = "command"
+
+C = models.Command
+
+
+def shard(command_id: str) -> int:
+    return zlib.crc32(command_id.encode()) % models.DUE_SHARDS
+
+
+def send(principal, cluster_id: str, name: str, type: str, payload: dict | None = None):
+    """A user's command to a namespace (creator only for now)."""
+    _, namespace = namespaces.get(principal, cluster_id, name, manage=True)
+    return issue(namespace, type, payload or {}, requested_by=principal.email)
+
+
+def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by: str):
+    """Record a command and put it on the namespace's queue."""
+    if namespace.installation_type == "standalone":
+        raise Conflict(
+            f"Namespace {namespace.name!r} is standalone: it is managed with the operator's "
+            "own CLI and receives no commands from Cluster Manager. Use a connected "
+            "namespace to send commands.", code="standalone_namespace")
+    now = clock.now()
+    command_id = clock.new_id()
+    command = C(
+        models.namespace_pk(namespace.namespace_id), models.command_sk(command_id),
+        command_id=command_id, namespace_id=namespace.namespace_id,
+        cluster_id=namespace.cluster_id, namespace=namespace.name, type=type, state=QUEUED,
+        payload=json.dumps(payload), requested_by=requested_by, created_at=clock.iso(now),
+        gsi2pk=models.due_pk(DUE, shard(command_id)),
+        gsi2sk=clock.iso(now + timedelta(seconds=settings.command_timeout_seconds())),
+    )
+    command.save(condition=models.Item.pk.does_not_exist())
+    message = {"command_id": command_id, "type": type, "payload": payload,
+               "issued_at": command.created_at}
+    try:
+        aws.sqs().send_message(
+            QueueUrl=queues.url(queues.command_queue_name(namespace.namespace_id)),
+            MessageBody=json.dumps(message),
+            MessageAttributes={"command_id": {"DataType": "String", "StringValue": command_id}},
+        )
+    except Exception as exc:  # the record must not claim a queued command that is not
+        finish(namespace.namespace_id, command_id, ok=False, result=None,
+               error=f"could not be queued for the agent: {exc}", at=clock.now())
+        command.refresh()
+    return command
+
+
+def list_page(principal, cluster_id: str, name: str, limit: int, next_token: str | None):
+    _, namespace = namespaces.get(principal, cluster_id, name)
+    pk = models.namespace_pk(namespace.namespace_id)
+    start = pagination.decode(next_token, pk=pk)
+    items, last_key = db.page(pk, models.COMMAND_PREFIX, limit, start, newest_first=True)
+    return items, pagination.encode(last_key)
+
+
+def get(principal, cluster_id: str, name: str, command_id: str):
+    _, namespace = namespaces.get(principal, cluster_id, name)
+    if clock.is_id(command_id):
+        try:
+            return C.get(models.namespace_pk(namespace.namespace_id), models.command_sk(command_id))
+        except C.DoesNotExist:
+            pass
+    raise NotFound(f"Namespace {name!r} has no command {command_id!r}.", code="command_not_found")
+
+
+def mark_delivered(namespace_id: str, command_id: str, at) -> bool:
+    return db.update_fields(
+        C, models.namespace_pk(namespace_id), models.command_sk(command_id),
+        [C.state.set(DELIVERED), C.delivered_at.set(clock.iso(at))],
+        condition=C.state == QUEUED)
+
+
+def finish(namespace_id: str, command_id: str, *, ok: bool, result, error, at) -> bool:
+    """Record the outcome once; later duplicates find the state closed."""
+    actions = [C.state.set(SUCCEEDED if ok else FAILED), C.finished_at.set(clock.iso(at)),
+               C.gsi2pk.remove(), C.gsi2sk.remove()]
+    if result is not None:
+        actions.append(C.result.set(json.dumps(result)))
+    if error:
+        actions.append(C.error.set(str(error)[:2000]))
+    return db.update_fields(
+        C, models.namespace_pk(namespace_id), models.command_sk(command_id), actions,
+        condition=C.state.is_in(QUEUED, DELIVERED))
+
+
+def sweep(now) -> dict:
+    """Fail commands whose agent has not answered by their deadline."""
+    read = failed = 0
+    for s in range(models.DUE_SHARDS):
+        for item in models.Item.due.query(models.due_pk(DUE, s),
+                                          models.Item.gsi2sk <= clock.iso(now)):
+            read += 1
+            if finish(item.namespace_id, item.command_id, ok=False, result=None, at=now,
+                      error=f"no result from the agent within {settings.command_timeout_seconds()} s "
+                            "(is the namespace connected?)"):
+                failed += 1
+    return {"items_read": read, "failed": failed}

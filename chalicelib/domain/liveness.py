@@ -1,0 +1,57 @@
+"""Namespace connection status, driven by agent heartbeats.
+
+A heartbeat marks the namespace ``connected`` (setting ``connected_since``
+when it was not) and pushes its deadline to three intervals ahead in the
+sparse ``due`` index.  The sweep reads only entries past their deadline and
+marks those namespaces ``disconnected``; ``last_seen`` stays.  Neither path
+bumps the item's version, so user edits never collide with heartbeats.
+"""
+import zlib
+from datetime import timedelta
+
+from chalicelib import clock, db, models
+from chalicelib.domain.namespaces import CONNECTED, DISCONNECTED
+
+MISSED_BEATS = 3
+HEARTBEAT = "heartbeat"
+
+N = models.Namespace
+
+
+def shard(namespace_id: str) -> int:
+    return zlib.crc32(namespace_id.encode()) % models.DUE_SHARDS
+
+
+def deadline(now, heartbeat_seconds: int) -> str:
+    return clock.iso(now + timedelta(seconds=MISSED_BEATS * heartbeat_seconds))
+
+
+def record_heartbeat(ref: dict, generation: int, now) -> bool:
+    """Apply one heartbeat; False when it no longer applies (namespace gone or
+    being deleted, or the heartbeat comes from a rotated-away credential)."""
+    seen = clock.iso(now)
+    due = [N.gsi2pk.set(models.due_pk(HEARTBEAT, shard(ref["namespace_id"]))),
+           N.gsi2sk.set(deadline(now, ref["heartbeat_seconds"]))]
+    current = (N.agent_generation == generation) & N.deleting.does_not_exist()
+    if db.update_fields(N, ref["pk"], ref["sk"], [N.last_seen.set(seen), *due],
+                        condition=current & (N.status == CONNECTED)):
+        return True
+    return db.update_fields(
+        N, ref["pk"], ref["sk"],
+        [N.status.set(CONNECTED), N.connected_since.set(seen), N.last_seen.set(seen), *due],
+        condition=current & N.pk.exists() & (N.status != CONNECTED))
+
+
+def sweep(now) -> dict:
+    """Mark namespaces whose agents went silent; reads only overdue entries."""
+    read = marked = 0
+    for s in range(models.DUE_SHARDS):
+        for item in models.Item.due.query(models.due_pk(HEARTBEAT, s),
+                                          models.Item.gsi2sk <= clock.iso(now)):
+            read += 1
+            # only if no heartbeat moved the deadline since we read it
+            if db.update_fields(N, item.pk, item.sk,
+                                [N.status.set(DISCONNECTED), N.gsi2pk.remove(), N.gsi2sk.remove()],
+                                condition=N.gsi2sk == item.gsi2sk):
+                marked += 1
+    return {"items_read": read, "disconnected": marked}

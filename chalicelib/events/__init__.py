@@ -1,0 +1,1 @@
+"""Event-driven handlers: the agents' events queue and the scheduled sweeps."""
