@@ -8,18 +8,19 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 export API_PORT AWS_PORT
 
-.PHONY: run test token bench clean help
+.PHONY: run test token mail bench clean help
 
 help:
 	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
 	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123"
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
+	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make test     run every test (starts its own local stack)"
 	@echo "make bench    run the benchmarks and print their figures"
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-infra.txt
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -29,6 +30,9 @@ token: $(STAMP)
 	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=alice@example.com" >&2; exit 2; }
 	@$(PY) -m devstack token --email "$(EMAIL)"
 
+mail: $(STAMP)
+	@$(PY) -m devstack mail --aws-port $(AWS_PORT) $(if $(TO),--to "$(TO)")
+
 test: $(STAMP)
 	$(PY) -m pytest
 
@@ -37,3 +41,17 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache
+
+# --- AWS: see README "Deploy to AWS" --------------------------------------------------
+# make synth [CONTEXT="stage=prod alarm_email=ops@example.com"]   templates into cdk.out/
+# make deploy [CONTEXT=…] [DEPLOY_ARGS=…]                          the same, then cdk deploy
+.PHONY: synth deploy
+CDK_OUT ?= cdk.out
+CDK_CLI ?= aws-cdk@2.1148.1
+CONTEXT ?=
+
+synth: $(STAMP)
+	$(PY) infra/app.py --outdir $(CDK_OUT) $(foreach c,$(CONTEXT),-c $(c))
+
+deploy: synth
+	npx --yes $(CDK_CLI) deploy --app $(CDK_OUT) --all $(DEPLOY_ARGS)

@@ -9,7 +9,7 @@ import os
 
 from chalice import Chalice, Rate
 
-from chalicelib.api import agents, clusters, commands, namespaces, openapi
+from chalicelib.api import agents, clusters, commands, members, namespaces, openapi, operate
 from chalicelib.events import agent_events, sweeps
 
 app = Chalice(app_name="cluster-manager")
@@ -19,6 +19,8 @@ app.register_blueprint(clusters.routes.blueprint)
 app.register_blueprint(namespaces.routes.blueprint)
 app.register_blueprint(agents.routes.blueprint)
 app.register_blueprint(commands.routes.blueprint)
+app.register_blueprint(members.routes.blueprint)
+app.register_blueprint(operate.routes.blueprint)
 
 
 @app.on_sqs_message(queue=os.environ.get("EVENTS_QUEUE_NAME", "cluster-manager-events"),
@@ -30,5 +32,5 @@ def handle_agent_events(event):
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")
 def sweep(event):
-    """Disconnected agents, overdue commands."""
+    """Disconnected agents, overdue commands, expired invitations."""
     return sweeps.run()

@@ -6,6 +6,9 @@ Layout (``pk`` / ``sk``):
 - ``CLUSTER#<cluster_id>`` / ``NS#<name>``         Namespace (name unique per cluster)
 - ``USER#<email>``         / ``CLUSTER#<id>``      ClusterAccess: the clusters a user sees
 - ``NS#<namespace_id>``    / ``<TYPE>#…``          everything that belongs to one namespace
+  (``CMD#`` commands, ``MEMBER#`` members, ``OPERATE`` operate URLs, …)
+- ``INVITE#<token hash>``  / ``INVITE``            Invitation (single use)
+- ``ACTIVITY#<cluster_id>``/ ``ACT#<id>``          Activity log (newest first by id)
 
 Indexes:
 
@@ -101,7 +104,27 @@ def due_pk(what: str, shard: int) -> str:
     return f"DUE#{what}#{shard}"
 
 
+def member_sk(email: str) -> str:
+    return f"MEMBER#{email}"
+
+
+def invite_pk(token_hash: str) -> str:
+    return f"INVITE#{token_hash}"
+
+
+def activity_pk(cluster_id: str) -> str:
+    return f"ACTIVITY#{cluster_id}"
+
+
+def namespace_activity_key(namespace_id: str) -> str:
+    return f"ACTIVITY#NS#{namespace_id}"
+
+
 CLUSTER_SK = "CLUSTER"
+MEMBER_PREFIX = "MEMBER#"
+ACTIVITY_PREFIX = "ACT#"
+INVITE_SK = "INVITE"
+OPERATE_SK = "OPERATE"
 COMMAND_PREFIX = "CMD#"
 DUE_SHARDS = 4  # spreads the sparse "due" index over a few partitions
 ACCESS_PREFIX = "CLUSTER#"
@@ -123,10 +146,14 @@ class Cluster(Item, discriminator="cluster"):
 
 
 class ClusterAccess(Item, discriminator="access"):
-    """Lets ``GET /clusters`` list a user's clusters with one Query."""
+    """What one user may see of one cluster: lets ``GET /clusters`` list a
+    user's clusters with one Query and every request authorize with one
+    GetItem.  ``memberships`` (JSON) maps namespace_id → rights for members."""
 
     cluster_id = UnicodeAttribute()
     role = UnicodeAttribute()  # creator | member
+    memberships = UnicodeAttribute(default="{}")
+    version = VersionAttribute()
 
 
 class Namespace(Item, discriminator="namespace"):
@@ -165,3 +192,62 @@ class Command(Item, discriminator="command"):
     requested_by = UnicodeAttribute(null=True)
     delivered_at = UnicodeAttribute(null=True)
     finished_at = UnicodeAttribute(null=True)
+
+
+class Member(Item, discriminator="member"):
+    """A user invited to (pending) or belonging to (active) one namespace."""
+
+    email = UnicodeAttribute()
+    cluster_id = UnicodeAttribute()
+    namespace_id = UnicodeAttribute()
+    namespace = UnicodeAttribute()
+    role = UnicodeAttribute()
+    rights = UnicodeAttribute()  # JSON list
+    status = UnicodeAttribute()  # pending | active | expired
+    invited_by = UnicodeAttribute(null=True)
+    invite_hash = UnicodeAttribute(null=True)
+    invite_expires_at = UnicodeAttribute(null=True)
+    accepted_at = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class Invitation(Item, discriminator="invitation"):
+    """A single-use invitation; only the token's hash is stored."""
+
+    email = UnicodeAttribute()
+    cluster_id = UnicodeAttribute()
+    namespace_id = UnicodeAttribute()
+    namespace = UnicodeAttribute()
+    role = UnicodeAttribute()
+    rights = UnicodeAttribute()  # JSON list
+    invited_by = UnicodeAttribute()
+    invite_expires_at = UnicodeAttribute()
+    used_at = UnicodeAttribute(null=True)
+    used_by = UnicodeAttribute(null=True)
+
+
+class Operate(Item, discriminator="operate"):
+    """A namespace's operate URLs (seed §4.4)."""
+
+    metrics_url = UnicodeAttribute(null=True)
+    alerts_url = UnicodeAttribute(null=True)
+    logs_url = UnicodeAttribute(null=True)
+    backups_url = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class Activity(Item, discriminator="activity"):
+    """One state-changing action: who, what, when, on what."""
+
+    activity_id = UnicodeAttribute()
+    cluster_id = UnicodeAttribute()
+    namespace = UnicodeAttribute(null=True)
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    method = UnicodeAttribute()
+    path = UnicodeAttribute()
+    status = NumberAttribute()
+    target = UnicodeAttribute()  # JSON

@@ -1,8 +1,9 @@
 """Opaque ``next_token`` values for paginated lists.
 
 A token is the DynamoDB ``LastEvaluatedKey`` in URL-safe base64.  Decoding
-checks that it points into the partition being listed, so a token can never
-be used to read someone else's items.
+checks that it points into the partition being listed (``key_attr`` names
+the partition key: ``pk``, or an index's), so a token can never be used to
+read someone else's items.
 """
 import base64
 import binascii
@@ -21,7 +22,7 @@ def encode(last_key: dict | None) -> str | None:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(token: str | None, *, pk: str) -> dict | None:
+def decode(token: str | None, *, pk: str, key_attr: str = "pk") -> dict | None:
     if token is None or token == "":
         return None
     bad = BadRequest(
@@ -40,7 +41,7 @@ def decode(token: str | None, *, pk: str) -> dict | None:
         if not (isinstance(name, str) and isinstance(value, dict) and set(value) == {"S"}
                 and isinstance(value["S"], str)):
             raise bad
-    if key.get("pk", {}).get("S") != pk or "sk" not in key:
+    if key.get(key_attr, {}).get("S") != pk or "sk" not in key:
         raise bad
     return key
 

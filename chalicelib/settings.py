@@ -19,6 +19,8 @@ DEFAULTS = {
     "COMMAND_TIMEOUT_SECONDS": "600",
     "AGENT_IMAGE": "ghcr.io/cluster-manager/agent:1.0.0",
     "OPERATOR_IMAGE": "ghcr.io/cluster-manager/operator:1.0.0",
+    "MAIL_FROM": "no-reply@cluster-manager.example.com",
+    "INVITATION_DAYS": "7",
 }
 
 
@@ -108,3 +110,17 @@ def api_url() -> str | None:
     """The API's public base URL when configured; otherwise it is derived
     from the request (Host header and stage)."""
     return os.environ.get("API_URL") or None
+
+
+def mail_from() -> str:
+    return get("MAIL_FROM")
+
+
+def invitation_days() -> int:
+    return int(get("INVITATION_DAYS"))
+
+
+def portal_url() -> str | None:
+    """Where invitation links point (a portal page that accepts them); the
+    API's own accept URL when unset."""
+    return os.environ.get("PORTAL_URL") or None

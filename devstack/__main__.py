@@ -56,6 +56,31 @@ def cmd_token(args) -> int:
     return 0
 
 
+def cmd_mail(args) -> int:
+    """Mail "sent" through the stand-in's SES (nothing leaves the machine)."""
+    import json
+    import urllib.request
+
+    url = f"http://127.0.0.1:{args.aws_port}/moto-api/data.json"
+    try:
+        data = json.load(urllib.request.urlopen(url, timeout=10))
+    except OSError as exc:
+        print(f"make mail: the local stack is not running on port {args.aws_port} ({exc}); "
+              "start it with make run", file=sys.stderr)
+        return 1
+    messages = data.get("ses", {}).get("Message", [])
+    shown = 0
+    for message in messages:
+        to = message.get("destinations", {}).get("ToAddresses", [])
+        if args.to and args.to.lower() not in [t.lower() for t in to]:
+            continue
+        shown += 1
+        print(f"--- to {', '.join(to)} from {message.get('source')}\n"
+              f"Subject: {message.get('subject')}\n\n{message.get('body')}")
+    print(f"({shown} message(s))")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack",
                                      description="Run Cluster Manager locally.")
@@ -76,6 +101,11 @@ def main(argv=None) -> int:
     token.add_argument("--hours", type=int, default=12)
     token.add_argument("--state-dir", default=default_state)
     token.set_defaults(func=cmd_token)
+
+    mail = sub.add_parser("mail", help="print the mail the local stack has sent (invitations)")
+    mail.add_argument("--to", help="only mail to this address")
+    mail.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
+    mail.set_defaults(func=cmd_mail)
 
     runner = sub.add_parser("runner", help="(internal) feed queues and schedules to handlers")
     runner.set_defaults(func=lambda _a: __import__("devstack.runner").runner.main() or 0)

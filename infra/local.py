@@ -70,3 +70,4 @@ def bootstrap(env: dict) -> None:
     ensure_table(env, env["TABLE_NAME"])
     ensure_events_queue(env)
     ensure_agent_role(env)
+    _client("ses", env).verify_email_identity(EmailAddress=env["MAIL_FROM"])

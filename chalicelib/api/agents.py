@@ -2,6 +2,7 @@
 from chalicelib import settings
 from chalicelib.api.routing import Routes
 from chalicelib.domain import agents, namespaces
+from chalicelib.domain.access import MANAGE
 
 routes = Routes(__name__, tag="agents")
 
@@ -22,7 +23,7 @@ def get_installation(call):
     from chalicelib.scripts.installation import render_installation_script
 
     cluster, ns = namespaces.get(call.principal, call.params["cluster_id"],
-                                 call.params["namespace"], manage=True)
+                                 call.params["namespace"], need=MANAGE)
     stored = agents.stored_secret(ns.namespace_id)
     parameters = {
         "api_url": call.base_url,
@@ -47,7 +48,7 @@ def get_installation(call):
               summary="Issue a new agent secret and revoke the old one (creator only)")
 def rotate_agent_credentials(call):
     _, ns = namespaces.get(call.principal, call.params["cluster_id"], call.params["namespace"],
-                           manage=True)
+                           need=MANAGE)
     secret, generation = agents.rotate(ns)
     return {
         "namespace_id": ns.namespace_id,

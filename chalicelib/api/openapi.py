@@ -62,7 +62,7 @@ def document() -> dict:
             ok["content"] = {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{spec.response}"}}}
         op["responses"][str(spec.status)] = ok
-        codes = {400, 404} | ({401} if spec.auth != "none" else set())
+        codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
         codes |= {413, 422} if spec.request else set()
         codes |= set(spec.errors)
         if spec.method in ("POST", "PATCH", "PUT", "DELETE"):

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from chalice import Blueprint, Response
 
 from chalicelib import pagination, tracing
+from chalicelib.domain import access
 from chalicelib.errors import ApiError, BadRequest, PayloadTooLarge, Unprocessable
 
 log = logging.getLogger("cluster_manager.api")
 
 MAX_BODY_BYTES = 64 * 1024
+CREDENTIAL_PARAMS = {"token"}  # path parameters that are secrets: never logged
 JSON_HEADERS = {"Content-Type": "application/json"}
 # Bodies are always parsed as JSON; accepting the usual mislabels lets the
 # caller get our JSON error ("not valid JSON") instead of a bare 415.
@@ -54,6 +56,9 @@ class Call:
     body: object = None
     headers: dict = field(default_factory=dict)
     stage: str | None = None
+    # what the activity log records about this call: extra target fields, or
+    # False when there is nothing left to record it in (a deleted cluster)
+    activity: dict | bool = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -170,8 +175,11 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
                     headers={k.lower(): v for k, v in dict(request.headers).items()},
                     stage=(request.context or {}).get("stage"))
         call.body = _parse_body(request, spec.request)
+        access.CURRENT.set(None)
         with tracing.subsegment(f"{spec.method} {spec.path}"):
             result = fn(call)
+        if spec.method != "GET" and principal is not None:
+            _record_activity(spec, call)
         return json_response(spec.status, result)
     except ApiError as error:
         return error_response(error)
@@ -179,6 +187,28 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
         log.exception("unhandled error in %s %s", spec.method, spec.path)
         return json_response(500, {"error": "internal",
                                    "message": "Something went wrong on our side; retry later."})
+
+
+def _record_activity(spec: RouteSpec, call: Call) -> None:
+    """Every successful change by a user lands in the activity log."""
+    if call.activity is False:
+        return
+    from chalicelib.domain import activity
+
+    grant = access.CURRENT.get()
+    extra = dict(call.activity)
+    cluster_id = extra.pop("cluster_id", None) or call.params.get("cluster_id")
+    if not cluster_id:
+        return
+    target = grant.target if grant is not None else None
+    shown = {k: ("***" if k in CREDENTIAL_PARAMS else v) for k, v in call.params.items()}
+    activity.record(
+        actor=call.principal.email, action=spec.view, method=spec.method,
+        path=spec.path.format(**shown), status=spec.status,
+        cluster_id=cluster_id,
+        namespace=extra.pop("namespace", None) or call.params.get("namespace"),
+        namespace_id=extra.pop("namespace_id", None) or (target.namespace_id if target else None),
+        target={**shown, **extra})
 
 
 PATH_PARAM = re.compile(r"{([^}]+)}")

@@ -66,6 +66,7 @@ class NamespaceSummary(BaseModel):
     installation_type: InstallationType
     status: NamespaceStatus
     runtime_seconds: int
+    my_rights: list[str] = Field(description="What the caller may do in this namespace")
 
 
 class Namespace(NamespaceSummary):
@@ -84,6 +85,7 @@ class Cluster(BaseModel):
     creator: str
     created_at: str
     updated_at: Optional[str]
+    my_role: Literal["creator", "member"]
     namespaces: list[NamespaceSummary]
 
 
@@ -193,4 +195,99 @@ class Command(BaseModel):
 
 class CommandPage(BaseModel):
     items: list[Command]
+    next_token: Optional[str]
+
+
+# --- members, invitations, roles --------------------------------------------
+
+Right = Literal["manage_environment", "deploy_app", "scale_app", "edit_app_constants",
+                "manage_scheduled_events", "view_logs", "view_alerts", "view_metrics",
+                "manage_backups"]
+Role = Literal["developer", "administrator", "custom"]
+
+
+class MemberInvite(Strict):
+    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                       description="The invitee's email address; the invitation is bound to it")
+    role: Role
+    rights: Optional[list[Right]] = Field(default=None, description="Only with role 'custom'")
+
+
+class MemberUpdate(Strict):
+    role: Role
+    rights: Optional[list[Right]] = None
+
+
+class Member(BaseModel):
+    email: str
+    namespace: str
+    role: Role
+    rights: list[Right]
+    status: Literal["pending", "active", "expired"]
+    invited_by: Optional[str]
+    invitation_expires_at: Optional[str]
+    accepted_at: Optional[str]
+    created_at: Optional[str]
+
+
+class MemberInvited(Member):
+    invitation: Literal["sent", "refreshed"]
+
+
+class MemberPage(BaseModel):
+    items: list[Member]
+    next_token: Optional[str]
+
+
+class InvitationAccepted(BaseModel):
+    cluster_id: str
+    namespace: str
+    role: Role
+    rights: list[Right]
+    message: str
+
+
+class RightInfo(BaseModel):
+    id: Right
+    description: str
+
+
+class Roles(BaseModel):
+    rights: list[RightInfo]
+    roles: dict[str, list[Right]]
+    custom: str
+
+
+# --- operate, activity ---------------------------------------------------------
+
+class OperateUrls(Strict):
+    metrics_url: Optional[str] = Field(default=None, max_length=2048)
+    alerts_url: Optional[str] = Field(default=None, max_length=2048)
+    logs_url: Optional[str] = Field(default=None, max_length=2048)
+    backups_url: Optional[str] = Field(default=None, max_length=2048)
+
+
+class Operate(BaseModel):
+    metrics_url: Optional[str]
+    alerts_url: Optional[str]
+    logs_url: Optional[str]
+    backups_url: Optional[str]
+    updated_at: Optional[str]
+    updated_by: Optional[str]
+
+
+class ActivityEntry(BaseModel):
+    activity_id: str
+    at: str
+    actor: str
+    action: str
+    method: str
+    path: str
+    status: int
+    namespace: Optional[str]
+    target: dict
+
+
+class ActivityPage(BaseModel):
+    items: list[ActivityEntry]
     next_token: Optional[str]

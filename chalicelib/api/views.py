@@ -1,22 +1,25 @@
 """Items → response dicts (the shapes in ``schemas``)."""
+import json
+
 from chalicelib import clock
 from chalicelib.domain import namespaces as namespace_rules
 
 
-def namespace_summary(ns, now) -> dict:
+def namespace_summary(ns, grant, now) -> dict:
     return {
         "namespace_id": ns.namespace_id,
         "name": ns.name,
         "installation_type": ns.installation_type,
         "status": ns.status,
         "runtime_seconds": namespace_rules.runtime_seconds(ns, now),
+        "my_rights": grant.rights_in(ns),
     }
 
 
-def namespace(ns, now=None) -> dict:
+def namespace(ns, grant, now=None) -> dict:
     now = now or clock.now()
     return {
-        **namespace_summary(ns, now),
+        **namespace_summary(ns, grant, now),
         "cluster_id": ns.cluster_id,
         "created_at": ns.created_at,
         "last_seen": ns.last_seen,
@@ -24,8 +27,9 @@ def namespace(ns, now=None) -> dict:
     }
 
 
-def cluster(item, namespaces, now=None) -> dict:
+def cluster(grant, now=None) -> dict:
     now = now or clock.now()
+    item = grant.cluster
     return {
         "cluster_id": item.cluster_id,
         "name": item.name,
@@ -35,7 +39,8 @@ def cluster(item, namespaces, now=None) -> dict:
         "creator": item.creator,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
-        "namespaces": [namespace_summary(ns, now) for ns in namespaces],
+        "my_role": "creator" if grant.is_creator else "member",
+        "namespaces": [namespace_summary(ns, grant, now) for ns in grant.namespaces],
     }
 
 
@@ -44,8 +49,6 @@ def page(items, next_token) -> dict:
 
 
 def command(item) -> dict:
-    import json
-
     return {
         "command_id": item.command_id,
         "namespace": item.namespace,
@@ -58,4 +61,37 @@ def command(item) -> dict:
         "created_at": item.created_at,
         "delivered_at": item.delivered_at,
         "finished_at": item.finished_at,
+    }
+
+
+def member(item) -> dict:
+    return {
+        "email": item.email,
+        "namespace": item.namespace,
+        "role": item.role,
+        "rights": json.loads(item.rights),
+        "status": item.status,
+        "invited_by": item.invited_by,
+        "invitation_expires_at": item.invite_expires_at if item.status != "active" else None,
+        "accepted_at": item.accepted_at,
+        "created_at": item.created_at,
+    }
+
+
+def operate(item) -> dict:
+    return {f: getattr(item, f) for f in ("metrics_url", "alerts_url", "logs_url", "backups_url",
+                                           "updated_at", "updated_by")}
+
+
+def activity(item) -> dict:
+    return {
+        "activity_id": item.activity_id,
+        "at": item.created_at,
+        "actor": item.actor,
+        "action": item.action,
+        "method": item.method,
+        "path": item.path,
+        "status": int(item.status),
+        "namespace": item.namespace,
+        "target": json.loads(item.target),
     }

@@ -1,13 +1,34 @@
-"""Who may see and change a cluster.
+"""Who may do what: the one authorization decision every route goes through.
 
-One question, one place: every route that touches a cluster asks here.  A
-caller who may not see a cluster gets the same 404 as for a cluster that does
-not exist, so ids leak nothing.
+``authorize(principal, cluster_id, need=…, namespace=…)`` answers with a
+``Grant`` or raises.  The rules (seed §4.3):
+
+- the cluster's creator may do everything;
+- a member sees the cluster and only the namespaces they belong to, and acts
+  there with the rights their role gives them;
+- only the creator manages: namespaces, plans, members, operate URLs, agent
+  credentials, the cluster itself (``need=MANAGE``);
+- a cluster or namespace the caller may not see answers 404 exactly like one
+  that does not exist, so ids leak nothing; a visible one the caller may not
+  change answers 403 with the reason.
+
+It costs one consistent GetItem (the caller's access item, so a removed member
+is refused on their very next request) and one Query (the cluster partition).
 """
-from dataclasses import dataclass
+import contextvars
+import json
+from dataclasses import dataclass, field
 
 from chalicelib import clock, models
+from chalicelib.domain import rights as R
 from chalicelib.errors import Forbidden, NotFound
+
+# The grant of the request being served (read by the activity log).
+CURRENT = contextvars.ContextVar("grant", default=None)
+
+VIEW = "view"
+MANAGE = "manage"
+CREATOR, MEMBER = "creator", "member"
 
 
 @dataclass(frozen=True)
@@ -18,31 +39,101 @@ class Principal:
     subject: str
 
 
-def not_found(cluster_id: str) -> NotFound:
+def cluster_not_found(cluster_id: str) -> NotFound:
     return NotFound(
         f"No cluster {cluster_id!r} is visible to you; list yours with GET /clusters.",
         code="cluster_not_found",
     )
 
 
-def load_cluster(principal: Principal, cluster_id: str, *, manage: bool = False,
-                 resume_delete: bool = False):
-    """The cluster with its namespaces: ``(cluster, [namespace, …])``.
+def namespace_not_found(cluster_id: str, name: str) -> NotFound:
+    return NotFound(
+        f"Cluster {cluster_id!r} has no namespace {name!r} that you can see; list them with "
+        f"GET /clusters/{cluster_id}/namespaces.",
+        code="namespace_not_found",
+    )
 
-    ``manage=True`` requires the creator (only they change or delete it).
-    A cluster being deleted is invisible, except to the delete that resumes it."""
-    if not clock.is_id(cluster_id):
-        raise not_found(cluster_id)
+
+@dataclass
+class Grant:
+    principal: Principal
+    access: models.ClusterAccess
+    cluster: models.Cluster
+    namespaces: list = field(default_factory=list)  # the ones the caller can see
+    target: models.Namespace | None = None  # the namespace the request is about
+
+    @property
+    def is_creator(self) -> bool:
+        return self.access.role == CREATOR and self.cluster.creator == self.principal.email
+
+    def rights_in(self, namespace: models.Namespace) -> list[str]:
+        if self.is_creator:
+            return list(R.ALL)
+        return list(memberships(self.access).get(namespace.namespace_id, []))
+
+    def namespace(self, name: str) -> models.Namespace:
+        for ns in self.namespaces:
+            if ns.name == name:
+                return ns
+        raise namespace_not_found(self.cluster.cluster_id, name)
+
+
+def memberships(access: models.ClusterAccess) -> dict:
+    return json.loads(access.memberships or "{}")
+
+
+def build(principal: Principal, access: models.ClusterAccess, items, *,
+          resume_delete: bool = False) -> Grant | None:
+    """A grant from the caller's access item and the cluster partition's items;
+    None when the cluster is gone (or going) or the access is stale."""
     cluster, namespaces = None, []
-    for item in models.Item.query(models.cluster_pk(cluster_id)):
+    for item in items:
         if isinstance(item, models.Cluster):
             cluster = item
         elif isinstance(item, models.Namespace) and (resume_delete or not item.deleting):
             namespaces.append(item)
     if cluster is None or (cluster.deleting and not resume_delete):
-        raise not_found(cluster_id)
-    if cluster.creator != principal.email:
-        raise not_found(cluster_id)
-    if manage and cluster.creator != principal.email:
-        raise Forbidden("Only the cluster's creator may do this.", code="creator_only")
-    return cluster, namespaces
+        return None
+    grant = Grant(principal, access, cluster)
+    if grant.is_creator:
+        grant.namespaces = namespaces
+    elif access.role == MEMBER:
+        mine = memberships(access)
+        grant.namespaces = [ns for ns in namespaces if ns.namespace_id in mine]
+    else:
+        return None
+    return grant
+
+
+def authorize(principal: Principal, cluster_id: str, *, need: str = VIEW,
+              namespace: str | None = None, resume_delete: bool = False) -> Grant:
+    """Decide; ``need`` is VIEW, MANAGE or one of the rights in ``rights``."""
+    if not clock.is_id(cluster_id):
+        raise cluster_not_found(cluster_id)
+    try:
+        access = models.ClusterAccess.get(models.user_pk(principal.email),
+                                          f"{models.ACCESS_PREFIX}{cluster_id}",
+                                          consistent_read=True)
+    except models.ClusterAccess.DoesNotExist:
+        raise cluster_not_found(cluster_id) from None
+    grant = build(principal, access, models.Item.query(models.cluster_pk(cluster_id)),
+                  resume_delete=resume_delete)
+    if grant is None:
+        raise cluster_not_found(cluster_id)
+    if namespace is not None:
+        grant.target = grant.namespace(namespace)
+    CURRENT.set(grant)
+    if need == VIEW or grant.is_creator:
+        return grant
+    if need == MANAGE:
+        raise Forbidden(
+            f"Only the cluster's creator ({grant.cluster.creator}) may do this: add and delete "
+            "namespaces, manage plans, members, operate URLs and agent credentials, and edit "
+            "or delete the cluster.", code="creator_only")
+    if grant.target is None or need not in grant.rights_in(grant.target):
+        where = f"namespace {grant.target.name!r}" if grant.target else "this cluster"
+        raise Forbidden(
+            f"You need the '{R.DESCRIPTIONS.get(need, need)}' right ({need}) in {where}; "
+            f"ask the cluster's creator ({grant.cluster.creator}) to grant it.",
+            code="missing_right")
+    return grant

@@ -1,8 +1,8 @@
 """Clusters: create, list, read, edit, delete (from the portal only)."""
 from chalicelib import clock, db, models, pagination
 from chalicelib.domain import namespaces as namespace_rules
-from chalicelib.domain.access import Principal, load_cluster
-from chalicelib.errors import NotFound
+from chalicelib.domain import access as access_rules
+from chalicelib.domain.access import MANAGE, Principal, authorize
 
 PLATFORM_UNTOUCHED = (
     "Removed from Cluster Manager only. The cluster and its namespaces still run on "
@@ -12,7 +12,7 @@ PLATFORM_UNTOUCHED = (
 
 
 def create(principal: Principal, *, name: str, type: str, description: str | None,
-           platform: str | None) -> models.Cluster:
+           platform: str | None) -> access_rules.Grant:
     cluster_id = clock.new_id()
     now = clock.now_iso()
     cluster = models.Cluster(
@@ -22,30 +22,32 @@ def create(principal: Principal, *, name: str, type: str, description: str | Non
     )
     access = models.ClusterAccess(
         models.user_pk(principal.email), f"{models.ACCESS_PREFIX}{cluster_id}",
-        cluster_id=cluster_id, role="creator", created_at=now,
+        cluster_id=cluster_id, role=access_rules.CREATOR, created_at=now,
     )
     with db.transaction() as tx:
         tx.save(cluster, condition=models.Item.pk.does_not_exist())
         tx.save(access)
-    return cluster
+    return access_rules.Grant(principal, access, cluster, [])
 
 
 def list_for(principal: Principal, limit: int, next_token: str | None):
-    """One page of the caller's clusters, each with its namespaces."""
+    """One page of the caller's clusters as grants (cluster, visible namespaces,
+    the caller's rights)."""
     pk = models.user_pk(principal.email)
     start = pagination.decode(next_token, pk=pk)
-    grants, last_key = db.page(pk, models.ACCESS_PREFIX, limit, start)
+    accesses, last_key = db.page(pk, models.ACCESS_PREFIX, limit, start)
     page = []
-    for grant in grants:
-        try:
-            page.append(load_cluster(principal, grant.cluster_id))
-        except NotFound:  # deleted meanwhile, or access withdrawn
-            continue
+    for access in accesses:
+        grant = access_rules.build(principal, access,
+                                   models.Item.query(models.cluster_pk(access.cluster_id)))
+        if grant is not None:  # None: deleted meanwhile
+            page.append(grant)
     return page, pagination.encode(last_key)
 
 
 def update(principal: Principal, cluster_id: str, changes: dict):
-    cluster, namespaces = load_cluster(principal, cluster_id, manage=True)
+    grant = authorize(principal, cluster_id, need=MANAGE)
+    cluster = grant.cluster
     for field, value in changes.items():
         setattr(cluster, field, value)
     cluster.updated_at = clock.now_iso()
@@ -55,7 +57,7 @@ def update(principal: Principal, cluster_id: str, changes: dict):
         if db.condition_failed(exc):
             raise db.concurrent_change("The cluster") from None
         raise
-    return cluster, namespaces
+    return grant
 
 
 def delete(principal: Principal, cluster_id: str) -> None:
@@ -65,7 +67,8 @@ def delete(principal: Principal, cluster_id: str) -> None:
     disappears from every read and no namespace can be added), then its
     namespaces are purged, then the cluster and its access grants go in one
     transaction.  A retry after a crash finishes the job."""
-    cluster, namespaces = load_cluster(principal, cluster_id, manage=True, resume_delete=True)
+    grant = authorize(principal, cluster_id, need=MANAGE, resume_delete=True)
+    cluster = grant.cluster
     if not cluster.deleting:
         try:
             cluster.update(actions=[models.Cluster.deleting.set(clock.now_iso())])
@@ -73,11 +76,9 @@ def delete(principal: Principal, cluster_id: str) -> None:
             if db.condition_failed(exc):
                 raise db.concurrent_change("The cluster") from None
             raise
-    for namespace in namespaces:
+    for namespace in grant.namespaces:
         namespace_rules.purge(namespace)
-    grants = [models.ClusterAccess(models.user_pk(cluster.creator),
-                                   f"{models.ACCESS_PREFIX}{cluster_id}")]
+    db.delete_all(db.read_partition(models.activity_pk(cluster_id)))
     with db.transaction() as tx:
         tx.delete(cluster)
-        for grant in grants:
-            tx.delete(grant)
+        tx.delete(grant.access, add_version_condition=False)

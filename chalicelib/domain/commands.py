@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from chalicelib import aws, clock, db, models, pagination, queues, settings
 from chalicelib.domain import namespaces
+from chalicelib.domain.access import MANAGE
 from chalicelib.errors import Conflict, NotFound
 
 QUEUED, DELIVERED, SUCCEEDED, FAILED = "queued", "delivered", "succeeded", "failed"
@@ -27,7 +28,7 @@ def shard(command_id: str) -> int:
 
 def send(principal, cluster_id: str, name: str, type: str, payload: dict | None = None):
     """A user's command to a namespace (creator only for now)."""
-    _, namespace = namespaces.get(principal, cluster_id, name, manage=True)
+    _, namespace = namespaces.get(principal, cluster_id, name, need=MANAGE)
     return issue(namespace, type, payload or {}, requested_by=principal.email)
 
 

@@ -1,21 +1,13 @@
 """Namespaces of a cluster: add, list, read, delete, and their live status."""
 from chalicelib import clock, db, models, pagination, settings
 from chalicelib.domain import agents
-from chalicelib.domain.access import Principal, load_cluster
+from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize
 from chalicelib.domain.names import check_dns1123
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict
 
 WAITING = "waiting_for_connection"
 CONNECTED = "connected"
 DISCONNECTED = "disconnected"
-
-
-def not_found(cluster_id: str, name: str) -> NotFound:
-    return NotFound(
-        f"Cluster {cluster_id!r} has no namespace {name!r}; list them with "
-        f"GET /clusters/{cluster_id}/namespaces.",
-        code="namespace_not_found",
-    )
 
 
 def runtime_seconds(namespace: models.Namespace, now=None) -> int:
@@ -27,9 +19,11 @@ def runtime_seconds(namespace: models.Namespace, now=None) -> int:
 
 
 def create(principal: Principal, cluster_id: str, *, name: str,
-           installation_type: str) -> models.Namespace:
+           installation_type: str):
+    """``(grant, namespace)``: the new namespace and the creator's grant."""
     check_dns1123(name, "Namespace name")
-    cluster, _ = load_cluster(principal, cluster_id, manage=True)
+    grant = authorize(principal, cluster_id, need=MANAGE)
+    cluster = grant.cluster
     now = clock.now_iso()
     namespace_id = clock.new_id()
     secret = agents.new_secret()
@@ -57,31 +51,31 @@ def create(principal: Principal, cluster_id: str, *, name: str,
         agents.deprovision(namespace_id)
         if not db.condition_failed(exc):
             raise
-        load_cluster(principal, cluster_id)  # 404 if the cluster went away
+        authorize(principal, cluster_id)  # 404 if the cluster went away
         raise Conflict(
             f"Cluster {cluster.name!r} already has a namespace named {name!r}; "
             "namespace names are unique within a cluster, so pick another name.",
             code="namespace_exists",
         ) from None
-    return namespace
+    return grant, namespace
 
 
 def list_page(principal: Principal, cluster_id: str, limit: int, next_token: str | None):
-    load_cluster(principal, cluster_id)
+    """``(grant, page, next_token)``: one page of the namespaces the caller can see."""
+    grant = authorize(principal, cluster_id)
+    visible = {ns.namespace_id for ns in grant.namespaces}
     pk = models.cluster_pk(cluster_id)
     start = pagination.decode(next_token, pk=pk)
     items, last_key = db.page(pk, models.NAMESPACE_PREFIX, limit, start)
-    return items, pagination.encode(last_key)
+    return grant, [ns for ns in items if ns.namespace_id in visible], pagination.encode(last_key)
 
 
-def get(principal: Principal, cluster_id: str, name: str, *, manage: bool = False,
+def get(principal: Principal, cluster_id: str, name: str, *, need: str = VIEW,
         resume_delete: bool = False):
-    cluster, namespaces = load_cluster(principal, cluster_id, manage=manage,
-                                       resume_delete=resume_delete)
-    for namespace in namespaces:
-        if namespace.name == name:
-            return cluster, namespace
-    raise not_found(cluster_id, name)
+    """``(cluster, namespace)`` when the caller may ``need`` it."""
+    grant = authorize(principal, cluster_id, need=need, namespace=name,
+                      resume_delete=resume_delete)
+    return grant.cluster, grant.target
 
 
 def delete(principal: Principal, cluster_id: str, name: str) -> None:
@@ -90,7 +84,7 @@ def delete(principal: Principal, cluster_id: str, name: str) -> None:
     The namespace is first marked ``deleting`` under the condition that it
     has no environments (creating one requires that mark to be absent), then
     its belongings are purged, then the item itself: a retry resumes."""
-    _, namespace = get(principal, cluster_id, name, manage=True, resume_delete=True)
+    _, namespace = get(principal, cluster_id, name, need=MANAGE, resume_delete=True)
     if not namespace.deleting:
         try:
             namespace.update(
@@ -113,8 +107,15 @@ def delete(principal: Principal, cluster_id: str, name: str) -> None:
 
 
 def purge(namespace: models.Namespace) -> None:
-    """Remove everything that belongs to a namespace, then the namespace
-    itself (idempotent: safe to run again after a crash)."""
+    """Remove everything that belongs to a namespace — its queues and secret,
+    its members' access, its items — then the namespace itself (idempotent:
+    safe to run again after a crash)."""
+    from chalicelib.domain import members
+
     agents.deprovision(namespace.namespace_id)
-    db.delete_all(db.read_partition(models.namespace_pk(namespace.namespace_id)))
+    belongings = db.read_partition(models.namespace_pk(namespace.namespace_id))
+    for member in belongings:
+        if isinstance(member, models.Member):
+            members.withdraw(member)
+    db.delete_all(belongings)
     db.delete_all([namespace])

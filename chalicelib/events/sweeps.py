@@ -6,13 +6,14 @@ whole table, so a sweep costs the same with ten namespaces or ten thousand.
 import logging
 
 from chalicelib import clock
-from chalicelib.domain import commands, liveness
+from chalicelib.domain import commands, liveness, members
 
 log = logging.getLogger("cluster_manager.sweep")
 
 
 def run(now=None) -> dict:
     now = now or clock.now()
-    report = {"namespaces": liveness.sweep(now), "commands": commands.sweep(now)}
+    report = {"namespaces": liveness.sweep(now), "commands": commands.sweep(now),
+              "invitations": members.expire(now)}
     log.info("sweep: %s", report)
     return report

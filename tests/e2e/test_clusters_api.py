@@ -24,7 +24,8 @@ def test_list_shows_namespaces_with_status_and_runtime(user, cluster):
     assert item["namespaces"] == [{
         "namespace_id": item["namespaces"][0]["namespace_id"], "name": "team-a",
         "installation_type": "connected", "status": "waiting_for_connection",
-        "runtime_seconds": 0}]
+        "runtime_seconds": 0, "my_rights": item["namespaces"][0]["my_rights"]}]
+    assert len(item["namespaces"][0]["my_rights"]) == 9 and item["my_role"] == "creator"
 
 
 def test_pagination_walks_every_cluster_once(user):

@@ -23,3 +23,18 @@ def alice(stack):
 @pytest.fixture
 def bob(stack):
     return Principal(email=unique_email("bob"), subject="bob")
+
+
+@pytest.fixture
+def private_table(stack, monkeypatch):
+    """A table of this test's own, out of reach of the running stack's sweeper
+    (for exact counts of what a sweep reads)."""
+    import os
+    import uuid
+
+    from infra import local
+
+    name = f"private-{uuid.uuid4().hex[:8]}"
+    local.ensure_table(dict(os.environ), name)
+    monkeypatch.setenv("TABLE_NAME", name)
+    return name

@@ -13,8 +13,8 @@ from chalicelib.events import agent_events, envelope
 
 @pytest.fixture
 def ns(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
-    return namespaces.create(alice, cluster.cluster_id, name="team-a", installation_type="connected")
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
+    return namespaces.create(alice, cluster.cluster_id, name="team-a", installation_type="connected")[1]
 
 
 def secret_of(namespace):
@@ -125,10 +125,10 @@ def test_heartbeat_connects_sweep_disconnects_next_heartbeat_reconnects(ns):
     assert item.status == "connected" and item.connected_since > first_since
 
 
-def test_sweep_reads_only_overdue_namespaces(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
+def test_sweep_reads_only_overdue_namespaces(private_table, alice):
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
     long_ago = clock.parse_iso("2001-01-01T00:00:00.000Z")
-    made = [namespaces.create(alice, cluster.cluster_id, name=f"n{i}", installation_type="connected")
+    made = [namespaces.create(alice, cluster.cluster_id, name=f"n{i}", installation_type="connected")[1]
             for i in range(6)]
     for i, n in enumerate(made):
         ref = {"namespace_id": n.namespace_id, "pk": n.pk, "sk": n.sk, "heartbeat_seconds": 30}
@@ -202,8 +202,8 @@ def test_unanswered_commands_fail_by_sweep(alice, ns):
 
 
 def test_standalone_namespaces_get_no_commands(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
-    namespaces.create(alice, cluster.cluster_id, name="solo", installation_type="standalone")
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
+    namespaces.create(alice, cluster.cluster_id, name="solo", installation_type="standalone")[1]
     with pytest.raises(Conflict) as err:
         commands.send(alice, cluster.cluster_id, "solo", "ping", {})
     assert "standalone" in err.value.message

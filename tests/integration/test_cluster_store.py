@@ -18,7 +18,7 @@ def partition(pk):
 
 
 def test_create_writes_cluster_and_access_in_one_transaction(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform="eks")
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform="eks").cluster
     items = partition(models.cluster_pk(cluster.cluster_id))
     assert [type(i).__name__ for i in items] == ["Cluster"]
     assert items[0].version == 1 and items[0].kind is models.Cluster
@@ -27,11 +27,11 @@ def test_create_writes_cluster_and_access_in_one_transaction(alice):
 
 
 def test_namespace_names_are_unique_under_concurrency(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
 
     def attempt(_):
         try:
-            namespaces.create(alice, cluster.cluster_id, name="same", installation_type="connected")
+            namespaces.create(alice, cluster.cluster_id, name="same", installation_type="connected")[1]
             return "created"
         except Conflict:
             return "conflict"
@@ -42,23 +42,23 @@ def test_namespace_names_are_unique_under_concurrency(alice):
 
 
 def test_namespace_is_found_by_id_through_the_lookup_index(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
-    ns = namespaces.create(alice, cluster.cluster_id, name="n1", installation_type="connected")
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
+    ns = namespaces.create(alice, cluster.cluster_id, name="n1", installation_type="connected")[1]
     found = list(models.Item.lookup.query(models.namespace_pk(ns.namespace_id)))
     assert [f.name for f in found] == ["n1"]
 
 
 def test_cannot_add_namespace_to_a_cluster_being_deleted(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
     cluster.update(actions=[models.Cluster.deleting.set("now")])
     with pytest.raises(NotFound):
-        namespaces.create(alice, cluster.cluster_id, name="late", installation_type="connected")
+        namespaces.create(alice, cluster.cluster_id, name="late", installation_type="connected")[1]
     assert [type(i).__name__ for i in partition(models.cluster_pk(cluster.cluster_id))] == ["Cluster"]
 
 
 def test_delete_cluster_purges_every_item_and_is_resumable(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
-    ns = namespaces.create(alice, cluster.cluster_id, name="n1", installation_type="connected")
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
+    ns = namespaces.create(alice, cluster.cluster_id, name="n1", installation_type="connected")[1]
     child = Child(models.namespace_pk(ns.namespace_id), "CMD#1")
     child.save()
     # an interrupted delete: marked, nothing purged yet
@@ -70,8 +70,8 @@ def test_delete_cluster_purges_every_item_and_is_resumable(alice):
 
 
 def test_namespace_with_environments_cannot_be_deleted_and_says_which(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
-    ns = namespaces.create(alice, cluster.cluster_id, name="busy", installation_type="connected")
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
+    ns = namespaces.create(alice, cluster.cluster_id, name="busy", installation_type="connected")[1]
     Child(models.namespace_pk(ns.namespace_id), "ENV#shop").save()
     ns.update(actions=[models.Namespace.environment_count.set(1)])
     with pytest.raises(Conflict) as err:
@@ -81,7 +81,7 @@ def test_namespace_with_environments_cannot_be_deleted_and_says_which(alice):
 
 
 def test_concurrent_edit_is_a_conflict_not_a_lost_update(alice):
-    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None)
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None, platform=None).cluster
     stale = models.Cluster.get(cluster.pk, cluster.sk)
     clusters.update(alice, cluster.cluster_id, {"name": "first"})
     stale.name = "second"

@@ -1,0 +1,39 @@
+"""Routes: operate URLs and the activity log."""
+from chalicelib.api import views
+from chalicelib.api.routing import Routes
+from chalicelib.domain import activity, operate
+
+routes = Routes(__name__, tag="operate")
+
+NS = "/clusters/{cluster_id}/namespaces/{namespace}"
+
+
+@routes.route(NS + "/operate", "GET", response="Operate",
+              summary="The namespace's Metrics, Alerts, Logs and Backups links")
+def get_operate(call):
+    return views.operate(operate.get(call.principal, call.params["cluster_id"],
+                                     call.params["namespace"]))
+
+
+@routes.route(NS + "/operate", "PUT", request="OperateUrls", response="Operate",
+              summary="Set the operate links (creator only); a field left out is cleared")
+def put_operate(call):
+    return views.operate(operate.put(call.principal, call.params["cluster_id"],
+                                     call.params["namespace"], call.body.model_dump()))
+
+
+@routes.route("/clusters/{cluster_id}/activity", "GET", response="ActivityPage", paginated=True,
+              summary="Everything that changed in the cluster, newest first (creator only)")
+def cluster_activity(call):
+    items, next_token = activity.cluster_page(call.principal, call.params["cluster_id"],
+                                              call.limit, call.next_token)
+    return views.page([views.activity(a) for a in items], next_token)
+
+
+@routes.route(NS + "/activity", "GET", response="ActivityPage", paginated=True,
+              summary="Everything that changed in the namespace, newest first")
+def namespace_activity(call):
+    items, next_token = activity.namespace_page(call.principal, call.params["cluster_id"],
+                                                call.params["namespace"], call.limit,
+                                                call.next_token)
+    return views.page([views.activity(a) for a in items], next_token)

@@ -1,0 +1,285 @@
+"""Namespace members and invitations (seed §4.3, without its invite bug).
+
+An invitation is a single-use link bound to the invited email: the token is
+random, only its hash is stored, it expires (7 days by default) and accepting
+it needs nothing but a signed-in user with that email — no earlier visit to
+the portal.  Inviting again refreshes the pending invitation instead of
+adding a second one.  A member's rights live on their Member item (for
+listing) and in their ClusterAccess item (for authorization); both change in
+one transaction, so removing a member takes effect on their next request.
+"""
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+
+from chalicelib import clock, db, mail, models, settings
+from chalicelib.domain import rights as R
+from chalicelib.domain.access import CREATOR, MANAGE, MEMBER, Principal, authorize
+from chalicelib.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, Unprocessable
+
+PENDING, ACTIVE, EXPIRED = "pending", "active", "expired"
+DUE = "invite"
+TX_RETRIES = 5
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _rights_or_422(role: str, rights):
+    try:
+        return R.rights_for(role, rights)
+    except ValueError as exc:
+        raise Unprocessable(f"{exc}.", code="invalid_rights") from None
+
+
+def _member(namespace, email):
+    try:
+        return models.Member.get(models.namespace_pk(namespace.namespace_id),
+                                 models.member_sk(email), consistent_read=True)
+    except models.Member.DoesNotExist:
+        return None
+
+
+def _access(email, cluster_id):
+    try:
+        return models.ClusterAccess.get(models.user_pk(email), f"{models.ACCESS_PREFIX}{cluster_id}",
+                                        consistent_read=True)
+    except models.ClusterAccess.DoesNotExist:
+        return None
+
+
+def _with_membership(email, cluster_id, namespace_id, rights):
+    """The user's access item with one namespace's rights set (or removed when
+    ``rights`` is None); None when nothing is left to grant."""
+    access = _access(email, cluster_id) or models.ClusterAccess(
+        models.user_pk(email), f"{models.ACCESS_PREFIX}{cluster_id}", cluster_id=cluster_id,
+        role=MEMBER, created_at=clock.now_iso())
+    held = json.loads(access.memberships or "{}")
+    if rights is None:
+        held.pop(namespace_id, None)
+    else:
+        held[namespace_id] = rights
+    access.memberships = json.dumps(held, sort_keys=True)
+    return access, (bool(held) or access.role == CREATOR)
+
+
+def _retrying(what: str, attempt):
+    """Run a read-modify-write transaction, retrying on a concurrent change."""
+    for _ in range(TX_RETRIES):
+        try:
+            return attempt()
+        except Exception as exc:
+            if not db.condition_failed(exc):
+                raise
+    raise db.concurrent_change(what)
+
+
+# --- invite -------------------------------------------------------------------
+
+def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role: str,
+           rights, base_url: str):
+    grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
+    namespace = grant.target
+    email = email.strip().lower()
+    granted = _rights_or_422(role, rights)
+    if email == grant.cluster.creator:
+        raise Conflict(f"{email} created this cluster and already holds every right.",
+                       code="already_creator")
+    existing = _member(namespace, email)
+    if existing is not None and existing.status == ACTIVE:
+        raise Conflict(f"{email} is already a member of {name!r}; change their rights with "
+                       f"PATCH …/members/{email}.", code="already_member")
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    expires = now + timedelta(days=settings.invitation_days())
+    invitation = models.Invitation(
+        models.invite_pk(token_hash(token)), models.INVITE_SK, email=email,
+        cluster_id=cluster_id, namespace_id=namespace.namespace_id, namespace=name, role=role,
+        rights=json.dumps(granted), invited_by=principal.email, created_at=clock.iso(now),
+        invite_expires_at=clock.iso(expires), expires_at=int(expires.timestamp()) + 30 * 86400)
+    member = existing or models.Member(
+        models.namespace_pk(namespace.namespace_id), models.member_sk(email), email=email,
+        cluster_id=cluster_id, namespace_id=namespace.namespace_id, namespace=name,
+        created_at=clock.iso(now))
+    old_hash = member.invite_hash
+    member.role, member.rights, member.status = role, json.dumps(granted), PENDING
+    member.invited_by, member.invite_hash = principal.email, token_hash(token)
+    member.invite_expires_at, member.updated_at = clock.iso(expires), clock.iso(now)
+    member.gsi2pk, member.gsi2sk = models.due_pk(DUE, 0), clock.iso(expires)
+    try:
+        with db.transaction() as tx:
+            tx.save(invitation, condition=models.Item.pk.does_not_exist())
+            tx.save(member)  # version-checked: a concurrent invite/accept loses cleanly
+            if old_hash:  # re-invite: the previous link stops working
+                tx.delete(models.Invitation(models.invite_pk(old_hash), models.INVITE_SK))
+    except Exception as exc:
+        if db.condition_failed(exc):
+            raise db.concurrent_change(f"The membership of {email}") from None
+        raise
+    link = f"{(settings.portal_url() or base_url).rstrip('/')}/invitations/{token}"
+    mail.send(email, f"You are invited to namespace {name} of cluster {grant.cluster.name}",
+              _invitation_text(principal.email, grant.cluster.name, name, role, granted, link,
+                               expires))
+    return member, existing is not None
+
+
+def _invitation_text(inviter, cluster, name, role, granted, link, expires) -> str:
+    listed = "\n".join(f"  - {R.DESCRIPTIONS[r]}" for r in granted)
+    return (f"{inviter} invited you to namespace '{name}' of cluster '{cluster}' "
+            f"as {role}, with these rights:\n{listed}\n\n"
+            f"To accept, sign in with this email address and open:\n  {link}\n"
+            f"(API: POST {link}/accept with your bearer token.)\n\n"
+            f"The link works once and expires on {clock.iso(expires)}.\n")
+
+
+# --- accept -----------------------------------------------------------------------
+
+def lookup_invitation(token: str) -> models.Invitation:
+    if not token or len(token) > 200:
+        raise NotFound("No such invitation; check the link in your email.",
+                       code="invitation_not_found")
+    try:
+        return models.Invitation.get(models.invite_pk(token_hash(token)), models.INVITE_SK,
+                                     consistent_read=True)
+    except models.Invitation.DoesNotExist:
+        raise NotFound("No such invitation; it may have been replaced by a newer one — "
+                       "use the link in the latest email.", code="invitation_not_found") from None
+
+
+def _mask(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def accept(principal: Principal, token: str):
+    invitation = lookup_invitation(token)
+    now = clock.now()
+    if invitation.used_at:
+        raise Gone("This invitation has already been used; each link works once. Ask the "
+                   "cluster's creator for a new invitation if you need one.",
+                   code="invitation_used")
+    if clock.parse_iso(invitation.invite_expires_at) <= now:
+        raise Gone(f"This invitation expired on {invitation.invite_expires_at}; ask the "
+                   "cluster's creator to invite you again.", code="invitation_expired")
+    if principal.email != invitation.email:
+        raise Forbidden(f"This invitation was sent to {_mask(invitation.email)}; sign in with "
+                        "that email address to accept it.", code="wrong_invitee")
+    rights = json.loads(invitation.rights)
+
+    def attempt():
+        member = models.Member.get(models.namespace_pk(invitation.namespace_id),
+                                   models.member_sk(invitation.email), consistent_read=True)
+        access, _ = _with_membership(invitation.email, invitation.cluster_id,
+                                     invitation.namespace_id, rights)
+        member.status, member.accepted_at, member.updated_at = ACTIVE, clock.iso(now), clock.iso(now)
+        member.gsi2pk = member.gsi2sk = None
+        with db.transaction() as tx:
+            tx.update(invitation,
+                      actions=[models.Invitation.used_at.set(clock.iso(now)),
+                               models.Invitation.used_by.set(principal.email)],
+                      condition=models.Invitation.used_at.does_not_exist())
+            tx.save(member, condition=models.Member.invite_hash == invitation.pk.split("#", 1)[1])
+            tx.save(access)
+        return member
+
+    try:
+        return _retrying("The invitation", attempt)
+    except models.Member.DoesNotExist:
+        raise Gone("This invitation was withdrawn.", code="invitation_withdrawn") from None
+    except Conflict:
+        fresh = lookup_invitation(token)
+        if fresh.used_at:
+            raise Gone("This invitation has already been used.", code="invitation_used") from None
+        raise
+
+
+# --- list, edit, remove ----------------------------------------------------------------
+
+def list_page(principal: Principal, cluster_id: str, name: str, limit: int, next_token):
+    from chalicelib import pagination
+
+    grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
+    pk = models.namespace_pk(grant.target.namespace_id)
+    start = pagination.decode(next_token, pk=pk)
+    items, last_key = db.page(pk, models.MEMBER_PREFIX, limit, start)
+    return grant, items, pagination.encode(last_key)
+
+
+def _target_member(principal, cluster_id, name, email):
+    grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
+    email = email.strip().lower()
+    if email == grant.cluster.creator:
+        raise Conflict(f"{email} created this cluster; the creator cannot be removed or "
+                       "demoted.", code="creator_is_permanent")
+    member = _member(grant.target, email)
+    if member is None:
+        raise NotFound(f"{email} is not a member of namespace {name!r} and has no pending "
+                       "invitation.", code="member_not_found")
+    return grant, member
+
+
+def update(principal: Principal, cluster_id: str, name: str, email: str, *, role, rights):
+    grant, member = _target_member(principal, cluster_id, name, email)
+    granted = _rights_or_422(role, rights)
+
+    def attempt():
+        current = _member(grant.target, member.email)
+        if current is None:
+            raise NotFound(f"{member.email} was removed meanwhile.", code="member_not_found")
+        current.role, current.rights = role, json.dumps(granted)
+        current.updated_at = clock.now_iso()
+        with db.transaction() as tx:
+            tx.save(current)
+            if current.status == ACTIVE:
+                access, _ = _with_membership(current.email, cluster_id,
+                                             grant.target.namespace_id, granted)
+                tx.save(access)
+            elif current.invite_hash:  # the pending invitation grants the new rights
+                tx.update(models.Invitation(models.invite_pk(current.invite_hash), models.INVITE_SK),
+                          actions=[models.Invitation.role.set(role),
+                                   models.Invitation.rights.set(json.dumps(granted))],
+                          condition=models.Invitation.used_at.does_not_exist())
+        return current
+
+    return _retrying(f"The membership of {member.email}", attempt)
+
+
+def remove(principal: Principal, cluster_id: str, name: str, email: str, confirm: bool):
+    if not confirm:
+        raise BadRequest(f"Removing {email} from namespace {name!r} cannot be undone; repeat the "
+                         "request with ?confirm=true to remove them.", code="confirmation_required")
+    _, member = _target_member(principal, cluster_id, name, email)
+    withdraw(member)
+
+
+def withdraw(member: models.Member) -> None:
+    """Take a member out: their access, the Member item, any open invitation."""
+    def attempt():
+        access, keep = _with_membership(member.email, member.cluster_id, member.namespace_id, None)
+        with db.transaction() as tx:
+            tx.delete(member, add_version_condition=False)
+            if member.invite_hash:
+                tx.delete(models.Invitation(models.invite_pk(member.invite_hash), models.INVITE_SK))
+            if access.version is not None:  # the user had accepted: change their access
+                if keep:
+                    tx.save(access)
+                else:
+                    tx.delete(access)
+
+    _retrying(f"The membership of {member.email}", attempt)
+
+
+def expire(now) -> dict:
+    """Sweep: pending invitations past their expiry show as expired."""
+    read = expired = 0
+    for item in models.Item.due.query(models.due_pk(DUE, 0), models.Item.gsi2sk <= clock.iso(now)):
+        read += 1
+        if db.update_fields(models.Member, item.pk, item.sk,
+                            [models.Member.status.set(EXPIRED), models.Member.gsi2pk.remove(),
+                             models.Member.gsi2sk.remove()],
+                            condition=models.Member.status == PENDING):
+            expired += 1
+    return {"items_read": read, "expired": expired}
+

@@ -1,0 +1,149 @@
+"""Every route × every kind of caller, against the expected status.
+
+The matrix must list every operation of the OpenAPI document: a new route
+without a row here fails ``test_matrix_covers_every_route``.
+"""
+import uuid
+
+import pytest
+
+from tests.apiclient import Api, unique_email
+from tests.e2e.helpers import MEMBERS, NS, ONE, add_namespace, make_member
+
+ACTORS = ("creator", "administrator", "developer", "custom", "other_namespace",
+          "no_token", "bad_token")
+
+
+def expect(creator, administrator, developer, custom, other_namespace, *, anonymous=401):
+    return {"creator": creator, "administrator": administrator, "developer": developer,
+            "custom": custom, "other_namespace": other_namespace,
+            "no_token": anonymous, "bad_token": anonymous}
+
+
+EVERYONE = expect(200, 200, 200, 200, 200)
+CREATOR_CLUSTER = expect(200, 403, 403, 403, 403)
+VIEW_NS = expect(200, 200, 200, 200, 404)
+MANAGE_NS = expect(200, 403, 403, 403, 404)
+
+MATRIX = {
+    ("GET", "/openapi.json"): expect(200, 200, 200, 200, 200, anonymous=200),
+    ("POST", "/agent/session"): expect(401, 401, 401, 401, 401),
+    ("GET", "/roles"): EVERYONE,
+    ("POST", "/clusters"): expect(201, 201, 201, 201, 201),
+    ("GET", "/clusters"): EVERYONE,
+    ("GET", "/clusters/{cluster_id}"): EVERYONE,
+    ("PATCH", "/clusters/{cluster_id}"): CREATOR_CLUSTER,
+    ("DELETE", "/clusters/{cluster_id}"): CREATOR_CLUSTER,
+    ("GET", "/clusters/{cluster_id}/activity"): CREATOR_CLUSTER,
+    ("POST", NS): expect(201, 403, 403, 403, 403),
+    ("GET", NS): EVERYONE,
+    ("GET", ONE): VIEW_NS,
+    ("DELETE", ONE): expect(204, 403, 403, 403, 404),
+    ("GET", ONE + "/installation"): MANAGE_NS,
+    ("POST", ONE + "/agent-credentials/rotate"): MANAGE_NS,
+    ("POST", ONE + "/commands"): expect(201, 403, 403, 403, 404),
+    ("GET", ONE + "/commands"): VIEW_NS,
+    ("GET", ONE + "/commands/{command_id}"): VIEW_NS,
+    ("POST", MEMBERS): expect(201, 403, 403, 403, 404),
+    ("GET", MEMBERS): MANAGE_NS,
+    ("PATCH", MEMBERS + "/{email}"): MANAGE_NS,
+    ("DELETE", MEMBERS + "/{email}"): expect(204, 403, 403, 403, 404),
+    ("POST", "/invitations/{token}/accept"): expect(404, 404, 404, 404, 404),
+    ("GET", ONE + "/operate"): VIEW_NS,
+    ("PUT", ONE + "/operate"): MANAGE_NS,
+    ("GET", ONE + "/activity"): VIEW_NS,
+}
+
+
+@pytest.fixture(scope="module")
+def world(stack, mint):
+    people = {}
+    for role in ("creator", "administrator", "developer", "custom", "other_namespace"):
+        email = unique_email(role)
+        api = Api(stack.api_url, mint(email))
+        api.email = email
+        people[role] = api
+    people["no_token"] = Api(stack.api_url, None)
+    people["bad_token"] = Api(stack.api_url, "eyJhbGciOiJSUzI1NiJ9.e30.c2ln")
+    creator = people["creator"]
+    cid = creator.post("/clusters", json={"name": "matrix", "type": "openshift"}).json()["cluster_id"]
+    add_namespace(creator, cid, "team-a")
+    add_namespace(creator, cid, "team-b")
+    make_member(stack, creator, people["administrator"], cid, "team-a", "administrator")
+    make_member(stack, creator, people["developer"], cid, "team-a", "developer")
+    make_member(stack, creator, people["custom"], cid, "team-a", "custom", ["view_logs"])
+    make_member(stack, creator, people["other_namespace"], cid, "team-b", "administrator")
+    pending = unique_email("pending")
+    creator.post(MEMBERS, cluster_id=cid, namespace="team-a", json={"email": pending, "role": "developer"})
+    command = creator.post(ONE + "/commands", cluster_id=cid, namespace="team-a",
+                           json={"type": "ping"}).json()["command_id"]
+    return {"people": people, "cluster_id": cid, "pending": pending, "command_id": command}
+
+
+def fresh(name):
+    return f"{name}-{uuid.uuid4().hex[:6]}"
+
+
+def request_for(world, actor, method, path):
+    """The request one actor makes for one route; the creator's destructive
+    calls get resources of their own so the shared cluster stays intact."""
+    people, cid = world["people"], world["cluster_id"]
+    creator = people["creator"]
+    args = {"cluster_id": cid, "namespace": "team-a"}
+    body = None
+    is_creator = actor == "creator"
+    if path == "/agent/session":
+        body = {"namespace_id": "0" * 26, "secret": "cma_wrong"}
+    elif path == "/clusters" and method == "POST":
+        body = {"name": "mine", "type": "kubernetes"}
+    elif path == "/clusters/{cluster_id}" and method == "PATCH":
+        body = {"description": "edited"}
+    elif path == "/clusters/{cluster_id}" and method == "DELETE" and is_creator:
+        args["cluster_id"] = creator.post("/clusters", json={"name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
+    elif path == NS and method == "POST":
+        body = {"name": fresh("ns"), "installation_type": "standalone"}
+    elif path == ONE and method == "DELETE" and is_creator:
+        args["namespace"] = add_namespace(creator, cid, fresh("gone"), "standalone")["name"]
+    elif path.endswith("/commands") and method == "POST":
+        body = {"type": "ping"}
+    elif path.endswith("/{command_id}"):
+        args["command_id"] = world["command_id"]
+    elif path == MEMBERS and method == "POST":
+        body = {"email": unique_email("invitee"), "role": "developer"}
+    elif path == MEMBERS + "/{email}":
+        args["email"] = world["pending"]
+        if method == "PATCH":
+            body = {"role": "custom", "rights": ["view_alerts"]}
+        else:
+            args["params"] = {"confirm": "true"}
+            if is_creator:
+                doomed = unique_email("doomed")
+                creator.post(MEMBERS, cluster_id=cid, namespace="team-a",
+                             json={"email": doomed, "role": "developer"})
+                args["email"] = doomed
+    elif path == "/invitations/{token}/accept":
+        args["token"] = "not-a-real-token"
+    elif path.endswith("/operate") and method == "PUT":
+        body = {"metrics_url": "https://metrics.example.com"}
+    params = args.pop("params", None)
+    return dict(json=body, params=params, **args)
+
+
+def test_matrix_covers_every_route(anon):
+    documented = {(m.upper(), p) for p, ops in anon.doc["paths"].items() for m in ops}
+    assert documented == set(MATRIX), (
+        f"missing from the matrix: {sorted(documented - set(MATRIX))}; "
+        f"not routes: {sorted(set(MATRIX) - documented)}")
+
+
+@pytest.mark.parametrize("method, path", sorted(MATRIX))
+def test_route_answers_each_caller_as_expected(world, method, path):
+    failures = []
+    for actor in ACTORS:
+        api = world["people"][actor]
+        kwargs = request_for(world, actor, method, path)
+        resp = api.request(method, path, **kwargs)
+        wanted = MATRIX[(method, path)][actor]
+        if resp.status_code != wanted:
+            failures.append(f"{actor}: {resp.status_code} (wanted {wanted}) {resp.text[:200]}")
+    assert not failures, "\n".join(failures)
