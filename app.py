@@ -9,7 +9,8 @@ import os
 
 from chalice import Chalice, Rate
 
-from chalicelib.api import agents, clusters, commands, members, namespaces, openapi, operate
+from chalicelib.api import (agents, clusters, commands, configuration, members, namespaces,
+                            openapi, operate)
 from chalicelib.events import agent_events, sweeps
 
 app = Chalice(app_name="cluster-manager")
@@ -21,6 +22,7 @@ app.register_blueprint(agents.routes.blueprint)
 app.register_blueprint(commands.routes.blueprint)
 app.register_blueprint(members.routes.blueprint)
 app.register_blueprint(operate.routes.blueprint)
+app.register_blueprint(configuration.routes.blueprint)
 
 
 @app.on_sqs_message(queue=os.environ.get("EVENTS_QUEUE_NAME", "cluster-manager-events"),

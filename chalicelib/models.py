@@ -120,7 +120,17 @@ def namespace_activity_key(namespace_id: str) -> str:
     return f"ACTIVITY#NS#{namespace_id}"
 
 
+def config_sk(section: str) -> str:
+    return f"CONFIG#{section}"
+
+
+def plan_sk(name: str) -> str:
+    return f"PLAN#{name}"
+
+
 CLUSTER_SK = "CLUSTER"
+CONFIG_PREFIX = "CONFIG#"
+PLAN_PREFIX = "PLAN#"
 MEMBER_PREFIX = "MEMBER#"
 ACTIVITY_PREFIX = "ACT#"
 INVITE_SK = "INVITE"
@@ -251,3 +261,31 @@ class Activity(Item, discriminator="activity"):
     path = UnicodeAttribute()
     status = NumberAttribute()
     target = UnicodeAttribute()  # JSON
+
+
+class Configuration(Item, discriminator="configuration"):
+    """One section (ingress, registry, proxy) of a namespace's configuration.
+    ``settings`` holds only non-secret values; a secret lives in Secrets
+    Manager under ``secret_ref``."""
+
+    section = UnicodeAttribute()
+    type = UnicodeAttribute(null=True)
+    settings = UnicodeAttribute()  # JSON, no secrets
+    secret_ref = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class Plan(Item, discriminator="plan"):
+    """A database or storage plan of a namespace (seed §3.4, §4.5)."""
+
+    name = UnicodeAttribute()
+    plan_kind = UnicodeAttribute()  # database | storage
+    type = UnicodeAttribute()  # postgres | ephemeral | minio | s3
+    settings = UnicodeAttribute()  # JSON, no secrets
+    secret_ref = UnicodeAttribute(null=True)
+    active = UnicodeAttribute(default="true")
+    updated_at = UnicodeAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()

@@ -29,7 +29,8 @@ def document() -> dict:
 
     names = {"Error"}
     for spec in ROUTES:
-        names.update(n for n in (spec.request, spec.response) if n)
+        requests = spec.request if isinstance(spec.request, tuple) else (spec.request,)
+        names.update(n for n in (*requests, spec.response) if n)
     models = [(getattr(schemas, n), "validation") for n in sorted(names)]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")
     components = top.get("$defs", {})
@@ -54,14 +55,18 @@ def document() -> dict:
                  "schema": {"type": "string"},
                  "description": "The next_token of the previous page"},
             ]
-        if spec.request:
+        if isinstance(spec.request, tuple):
+            op["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": {"oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in spec.request]}}}}
+        elif spec.request:
             op["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{spec.request}"}}}}
         ok = {"description": "Success"}
         if spec.response:
             ok["content"] = {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{spec.response}"}}}
-        op["responses"][str(spec.status)] = ok
+        for status in (spec.status, *spec.alt_status):
+            op["responses"][str(status)] = ok
         codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
         codes |= {413, 422} if spec.request else set()
         codes |= set(spec.errors)
@@ -73,6 +78,8 @@ def document() -> dict:
                                               "schema": {"$ref": "#/components/schemas/Error"}}}}
         if spec.auth == "user":
             op["security"] = [{"bearer": []}]
+        elif spec.auth == "user_or_agent":
+            op["security"] = [{"bearer": []}, {"agent": []}]
         elif spec.auth == "none":
             op["security"] = []
         paths.setdefault(spec.path, {})[spec.method.lower()] = op
@@ -85,8 +92,12 @@ def document() -> dict:
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
-                                           "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "agent": {"type": "apiKey", "in": "header", "name": "Authorization",
+                          "description": "'Agent <namespace_id>:<agent secret>': the "
+                                         "namespace's own credentials (reconfiguration script)"},
+            },
         },
         "security": [{"bearer": []}],
     }

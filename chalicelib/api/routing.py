@@ -35,12 +35,14 @@ class RouteSpec:
     view: str
     summary: str
     status: int
-    request: str | None  # name of a model in chalicelib.api.schemas
+    request: str | tuple | None  # model name(s) in chalicelib.api.schemas; a tuple: the view
+    # validates with one of them (the document shows oneOf)
     response: str | None
-    auth: str  # "user" | "none" (later: "agent")
+    auth: str  # "user" | "user_or_agent" (also a namespace's own credentials) | "none"
     paginated: bool
     tag: str
     errors: tuple = ()
+    alt_status: tuple = ()  # other success codes with the same body (e.g. 200 vs 201)
 
 
 ROUTES: list[RouteSpec] = []
@@ -59,6 +61,7 @@ class Call:
     # what the activity log records about this call: extra target fields, or
     # False when there is nothing left to record it in (a deleted cluster)
     activity: dict | bool = field(default_factory=dict)
+    status: int | None = None  # a view's choice among the route's success codes
 
     @property
     def base_url(self) -> str:
@@ -92,7 +95,7 @@ def error_response(error: ApiError) -> Response:
     return json_response(error.status, error.body())
 
 
-def _parse_body(request, model_name: str | None):
+def _parse_body(request, model_name):
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge(
@@ -108,6 +111,8 @@ def _parse_body(request, model_name: str | None):
                          code="invalid_json") from None
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object ({...}).", code="invalid_json")
+    if isinstance(model_name, tuple):  # the view picks the schema (e.g. by path)
+        return data
     return validate(model_name, data)
 
 
@@ -144,11 +149,13 @@ class Routes:
 
     def route(self, path: str, method: str, *, summary: str, status: int = 200,
               request: str | None = None, response: str | None = None,
-              auth: str = "user", paginated: bool = False, errors: tuple = ()):
+              auth: str = "user", paginated: bool = False, errors: tuple = (),
+              alt_status: tuple = ()):
         def decorate(fn):
             spec = RouteSpec(path=path, method=method, view=fn.__name__, summary=summary,
                              status=status, request=request, response=response, auth=auth,
-                             paginated=paginated, tag=self.tag, errors=errors)
+                             paginated=paginated, tag=self.tag, errors=errors,
+                             alt_status=alt_status)
             ROUTES.append(spec)
             blueprint = self.blueprint
 
@@ -166,10 +173,15 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
     tracing.start()
     try:
         principal = None
-        if spec.auth == "user":
+        header = request.headers.get("authorization") or ""
+        if spec.auth == "user_or_agent" and header.lower().startswith("agent "):
+            from chalicelib.domain.agents import principal_from_header
+
+            principal = principal_from_header(header[6:])
+        elif spec.auth in ("user", "user_or_agent"):
             from chalicelib.auth import authenticate
 
-            principal = authenticate(request.headers.get("authorization"))
+            principal = authenticate(header)
         call = Call(principal=principal, params=params,
                     query=dict(request.query_params or {}),
                     headers={k.lower(): v for k, v in dict(request.headers).items()},
@@ -180,7 +192,7 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
             result = fn(call)
         if spec.method != "GET" and principal is not None:
             _record_activity(spec, call)
-        return json_response(spec.status, result)
+        return json_response(call.status or spec.status, result)
     except ApiError as error:
         return error_response(error)
     except Exception:  # never leak internals; the log has the trace

@@ -291,3 +291,87 @@ class ActivityEntry(BaseModel):
 class ActivityPage(BaseModel):
     items: list[ActivityEntry]
     next_token: Optional[str]
+
+
+# --- configuration and plans --------------------------------------------------
+
+class IngressConfig(Strict):
+    type: Literal["openshift_route", "ingress"]
+    domain: Optional[str] = Field(default=None, max_length=253)
+    tls: bool
+
+
+class RegistryConfig(Strict):
+    type: Literal["openshift3", "openshift4", "ecr", "generic_auth", "generic"]
+    pull_url: Optional[str] = Field(default=None, max_length=512)
+    push_url: Optional[str] = Field(default=None, max_length=512)
+    name: Optional[str] = Field(default=None, max_length=256)
+    secret: Optional[str] = Field(default=None, max_length=4096, description="Write-only")
+
+
+class ProxyConfig(Strict):
+    enabled: bool
+    host: Optional[str] = Field(default=None, max_length=253)
+    port: Optional[int] = None
+    user: Optional[str] = Field(default=None, max_length=256)
+    password: Optional[str] = Field(default=None, max_length=1024, description="Write-only")
+    no_proxy: Optional[str] = Field(default=None, max_length=4096)
+
+
+class ConfigurationSection(BaseModel):
+    section: Literal["ingress", "registry", "proxy"]
+    result: Optional[Literal["created", "updated", "unchanged"]] = None
+    settings: dict
+    updated_at: Optional[str]
+    updated_by: Optional[str]
+
+
+class NamespaceConfiguration(BaseModel):
+    sections: dict[str, ConfigurationSection]
+    plans: list["Plan"]
+
+
+class PlanCreate(Strict):
+    existing: Optional[str] = Field(default=None, max_length=63,
+                                    description="Add an existing plan by name (alone)")
+    name: Optional[str] = Field(default=None, max_length=63)
+    kind: Optional[Literal["database", "storage"]] = None
+    type: Optional[Literal["postgres", "ephemeral", "minio", "s3"]] = None
+    host: Optional[str] = Field(default=None, max_length=253)
+    port: Optional[int] = None
+    database: Optional[str] = Field(default=None, max_length=128)
+    user: Optional[str] = Field(default=None, max_length=128)
+    password: Optional[str] = Field(default=None, max_length=1024, description="Write-only")
+    endpoint: Optional[str] = Field(default=None, max_length=512)
+    access_key: Optional[str] = Field(default=None, max_length=256)
+    secret_key: Optional[str] = Field(default=None, max_length=1024, description="Write-only")
+    region: Optional[str] = Field(default=None, max_length=32)
+
+
+class PlanToggle(Strict):
+    active: bool
+
+
+class Plan(BaseModel):
+    name: str
+    kind: Literal["database", "storage"]
+    type: Literal["postgres", "ephemeral", "minio", "s3"]
+    active: bool
+    settings: dict
+    created_at: Optional[str]
+    updated_at: Optional[str]
+    updated_by: Optional[str]
+
+
+class PlanSaved(Plan):
+    result: Literal["created", "updated", "added", "unchanged"]
+
+
+class PlanPage(BaseModel):
+    items: list[Plan]
+    next_token: Optional[str]
+
+
+class S3Policy(BaseModel):
+    account_id: str
+    policy: dict

@@ -95,3 +95,10 @@ def activity(item) -> dict:
         "namespace": item.namespace,
         "target": json.loads(item.target),
     }
+
+
+def configuration(item) -> dict:
+    from chalicelib.domain.configuration import masked
+
+    return {"section": item.section, "settings": masked(item), "updated_at": item.updated_at,
+            "updated_by": item.updated_by}

@@ -39,6 +39,20 @@ class Principal:
     subject: str
 
 
+@dataclass(frozen=True)
+class AgentPrincipal:
+    """A namespace's own credentials (the reconfiguration script uses them):
+    good for that namespace's configuration and plans, nothing else."""
+
+    namespace_id: str
+    cluster_id: str
+    namespace: str
+
+    @property
+    def email(self) -> str:  # how it appears in activity and "updated_by"
+        return f"agent:{self.namespace}"
+
+
 def cluster_not_found(cluster_id: str) -> NotFound:
     return NotFound(
         f"No cluster {cluster_id!r} is visible to you; list yours with GET /clusters.",
@@ -64,7 +78,8 @@ class Grant:
 
     @property
     def is_creator(self) -> bool:
-        return self.access.role == CREATOR and self.cluster.creator == self.principal.email
+        return (self.access is not None and self.access.role == CREATOR
+                and self.cluster.creator == self.principal.email)
 
     def rights_in(self, namespace: models.Namespace) -> list[str]:
         if self.is_creator:
@@ -105,11 +120,31 @@ def build(principal: Principal, access: models.ClusterAccess, items, *,
     return grant
 
 
-def authorize(principal: Principal, cluster_id: str, *, need: str = VIEW,
+def _authorize_agent(agent: AgentPrincipal, cluster_id: str, namespace: str | None) -> Grant:
+    """Namespace credentials reach their own namespace only (routes decide
+    whether they are accepted at all)."""
+    if cluster_id != agent.cluster_id:
+        raise cluster_not_found(cluster_id)
+    if namespace != agent.namespace:
+        raise namespace_not_found(cluster_id, namespace or "")
+    items = list(models.Item.query(models.cluster_pk(cluster_id)))
+    grant = Grant(agent, None, next((i for i in items if isinstance(i, models.Cluster)), None))
+    target = [i for i in items if isinstance(i, models.Namespace)
+              and i.namespace_id == agent.namespace_id and not i.deleting]
+    if grant.cluster is None or grant.cluster.deleting or not target:
+        raise cluster_not_found(cluster_id)
+    grant.namespaces, grant.target = target, target[0]
+    CURRENT.set(grant)
+    return grant
+
+
+def authorize(principal, cluster_id: str, *, need: str = VIEW,
               namespace: str | None = None, resume_delete: bool = False) -> Grant:
     """Decide; ``need`` is VIEW, MANAGE or one of the rights in ``rights``."""
     if not clock.is_id(cluster_id):
         raise cluster_not_found(cluster_id)
+    if isinstance(principal, AgentPrincipal):
+        return _authorize_agent(principal, cluster_id, namespace)
     try:
         access = models.ClusterAccess.get(models.user_pk(principal.email),
                                           f"{models.ACCESS_PREFIX}{cluster_id}",

@@ -69,13 +69,12 @@ def stored_secret(namespace_id: str) -> dict:
 
 
 def deprovision(namespace_id: str) -> None:
-    """Remove the namespace's queues and secret (idempotent)."""
+    """Remove the namespace's queues and every secret stored for it (idempotent)."""
+    from chalicelib import secret_store
+
     queues.delete_command_queues(namespace_id)
-    sm = aws.secrets()
-    try:
-        sm.delete_secret(SecretId=secret_name(namespace_id), ForceDeleteWithoutRecovery=True)
-    except sm.exceptions.ResourceNotFoundException:
-        pass
+    for ref in {secret_name(namespace_id), *secret_store.namespace_refs(namespace_id)}:
+        secret_store.delete(ref)
 
 
 # --- rotation -------------------------------------------------------------------
@@ -136,11 +135,26 @@ def revoked() -> Unauthorized:
         "the installation script.", code="agent_unauthorized")
 
 
-def open_session(namespace_id: str, secret: str) -> dict:
+def verify(namespace_id: str, secret: str) -> models.Namespace:
+    """The namespace whose current secret this is, or 401."""
     namespace = find_namespace(namespace_id)
     if namespace is None or not namespace.agent_secret_hash or not hmac.compare_digest(
             namespace.agent_secret_hash, secret_hash(secret)):
         raise revoked()
+    return namespace
+
+
+def principal_from_header(value: str):
+    """``Agent <namespace_id>:<secret>`` → the namespace's principal, or 401."""
+    from chalicelib.domain.access import AgentPrincipal
+
+    namespace_id, _, secret = value.partition(":")
+    namespace = verify(namespace_id.strip(), secret.strip())
+    return AgentPrincipal(namespace.namespace_id, namespace.cluster_id, namespace.name)
+
+
+def open_session(namespace_id: str, secret: str) -> dict:
+    namespace = verify(namespace_id, secret)
     granted = aws.sts().assume_role(
         RoleArn=settings.agent_role_arn(),
         RoleSessionName=f"ns-{namespace_id}",

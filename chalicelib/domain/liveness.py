@@ -26,20 +26,26 @@ def deadline(now, heartbeat_seconds: int) -> str:
     return clock.iso(now + timedelta(seconds=MISSED_BEATS * heartbeat_seconds))
 
 
-def record_heartbeat(ref: dict, generation: int, now) -> bool:
-    """Apply one heartbeat; False when it no longer applies (namespace gone or
-    being deleted, or the heartbeat comes from a rotated-away credential)."""
+BEAT, CONNECTED_NOW = "beat", "connected"
+
+
+def record_heartbeat(ref: dict, generation: int, now) -> str | None:
+    """Apply one heartbeat: ``"connected"`` when it (re)connected the
+    namespace, ``"beat"`` when it already was, None when it no longer applies
+    (namespace gone or being deleted, or a rotated-away credential)."""
     seen = clock.iso(now)
     due = [N.gsi2pk.set(models.due_pk(HEARTBEAT, shard(ref["namespace_id"]))),
            N.gsi2sk.set(deadline(now, ref["heartbeat_seconds"]))]
     current = (N.agent_generation == generation) & N.deleting.does_not_exist()
     if db.update_fields(N, ref["pk"], ref["sk"], [N.last_seen.set(seen), *due],
                         condition=current & (N.status == CONNECTED)):
-        return True
-    return db.update_fields(
-        N, ref["pk"], ref["sk"],
-        [N.status.set(CONNECTED), N.connected_since.set(seen), N.last_seen.set(seen), *due],
-        condition=current & N.pk.exists() & (N.status != CONNECTED))
+        return BEAT
+    if db.update_fields(
+            N, ref["pk"], ref["sk"],
+            [N.status.set(CONNECTED), N.connected_since.set(seen), N.last_seen.set(seen), *due],
+            condition=current & N.pk.exists() & (N.status != CONNECTED)):
+        return CONNECTED_NOW
+    return None
 
 
 def sweep(now) -> dict:

@@ -9,7 +9,7 @@ import logging
 import time
 
 from chalicelib import clock
-from chalicelib.domain import commands, liveness
+from chalicelib.domain import commands, configuration, liveness
 from chalicelib.domain.agents import find_namespace
 from chalicelib.events import envelope as envelopes
 
@@ -49,6 +49,8 @@ def process(body: str) -> str:
     kind = event["type"]
     if kind == "heartbeat":
         applied = liveness.record_heartbeat(ref, env.generation, now)
+        if applied == liveness.CONNECTED_NOW:
+            configuration.push_on_connect(ref)  # whatever changed while it was away
         return "heartbeat" if applied else "ignored: heartbeat no longer applies"
     command_id = event.get("command_id")
     if not isinstance(command_id, str):

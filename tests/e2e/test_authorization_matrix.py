@@ -11,13 +11,16 @@ from tests.apiclient import Api, unique_email
 from tests.e2e.helpers import MEMBERS, NS, ONE, add_namespace, make_member
 
 ACTORS = ("creator", "administrator", "developer", "custom", "other_namespace",
-          "no_token", "bad_token")
+          "no_token", "bad_token", "namespace_credentials")
 
 
-def expect(creator, administrator, developer, custom, other_namespace, *, anonymous=401):
+def expect(creator, administrator, developer, custom, other_namespace, *, anonymous=401,
+           agent=401):
+    """Expected statuses; ``agent`` is the namespace's own credentials
+    (``Authorization: Agent …``), accepted only by configuration and plans."""
     return {"creator": creator, "administrator": administrator, "developer": developer,
             "custom": custom, "other_namespace": other_namespace,
-            "no_token": anonymous, "bad_token": anonymous}
+            "no_token": anonymous, "bad_token": anonymous, "namespace_credentials": agent}
 
 
 EVERYONE = expect(200, 200, 200, 200, 200)
@@ -26,7 +29,7 @@ VIEW_NS = expect(200, 200, 200, 200, 404)
 MANAGE_NS = expect(200, 403, 403, 403, 404)
 
 MATRIX = {
-    ("GET", "/openapi.json"): expect(200, 200, 200, 200, 200, anonymous=200),
+    ("GET", "/openapi.json"): expect(200, 200, 200, 200, 200, anonymous=200, agent=200),
     ("POST", "/agent/session"): expect(401, 401, 401, 401, 401),
     ("GET", "/roles"): EVERYONE,
     ("POST", "/clusters"): expect(201, 201, 201, 201, 201),
@@ -52,6 +55,13 @@ MATRIX = {
     ("GET", ONE + "/operate"): VIEW_NS,
     ("PUT", ONE + "/operate"): MANAGE_NS,
     ("GET", ONE + "/activity"): VIEW_NS,
+    ("GET", ONE + "/configuration"): expect(200, 200, 200, 200, 404, agent=200),
+    ("GET", ONE + "/configuration/{section}"): expect(200, 200, 200, 200, 404, agent=200),
+    ("PUT", ONE + "/configuration/{section}"): expect(200, 403, 403, 403, 404, agent=200),
+    ("POST", ONE + "/plans"): expect(201, 403, 403, 403, 404, agent=201),
+    ("GET", ONE + "/plans"): expect(200, 200, 200, 200, 404, agent=200),
+    ("PATCH", ONE + "/plans/{plan}"): MANAGE_NS,
+    ("GET", ONE + "/plans/s3-policy"): VIEW_NS,
 }
 
 
@@ -64,6 +74,7 @@ def world(stack, mint):
         api.email = email
         people[role] = api
     people["no_token"] = Api(stack.api_url, None)
+    people["namespace_credentials"] = Api(stack.api_url, None)
     people["bad_token"] = Api(stack.api_url, "eyJhbGciOiJSUzI1NiJ9.e30.c2ln")
     creator = people["creator"]
     cid = creator.post("/clusters", json={"name": "matrix", "type": "openshift"}).json()["cluster_id"]
@@ -77,7 +88,14 @@ def world(stack, mint):
     creator.post(MEMBERS, cluster_id=cid, namespace="team-a", json={"email": pending, "role": "developer"})
     command = creator.post(ONE + "/commands", cluster_id=cid, namespace="team-a",
                            json={"type": "ping"}).json()["command_id"]
-    return {"people": people, "cluster_id": cid, "pending": pending, "command_id": command}
+    creator.put(ONE + "/configuration/{section}", cluster_id=cid, namespace="team-a",
+                section="ingress", json={"type": "openshift_route", "tls": True})
+    creator.post(ONE + "/plans", cluster_id=cid, namespace="team-a",
+                 json={"name": "eph", "kind": "database", "type": "ephemeral"})
+    install = creator.get(ONE + "/installation", cluster_id=cid, namespace="team-a").json()
+    agent_header = "Agent {namespace_id}:{agent_secret}".format(**install["parameters"])
+    return {"people": people, "cluster_id": cid, "pending": pending, "command_id": command,
+            "agent_header": agent_header}
 
 
 def fresh(name):
@@ -102,6 +120,8 @@ def request_for(world, actor, method, path):
         args["cluster_id"] = creator.post("/clusters", json={"name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
     elif path == NS and method == "POST":
         body = {"name": fresh("ns"), "installation_type": "standalone"}
+    elif path.endswith("/agent-credentials/rotate") and is_creator:  # keep team-a's secret
+        args["namespace"] = add_namespace(creator, cid, fresh("rotated"))["name"]
     elif path == ONE and method == "DELETE" and is_creator:
         args["namespace"] = add_namespace(creator, cid, fresh("gone"), "standalone")["name"]
     elif path.endswith("/commands") and method == "POST":
@@ -125,8 +145,20 @@ def request_for(world, actor, method, path):
         args["token"] = "not-a-real-token"
     elif path.endswith("/operate") and method == "PUT":
         body = {"metrics_url": "https://metrics.example.com"}
+    elif path.endswith("/configuration/{section}"):
+        args["section"] = "ingress"
+        if method == "PUT":
+            body = {"type": "openshift_route", "tls": actor == "creator"}
+    elif path.endswith("/plans") and method == "POST":
+        body = {"name": fresh("plan"), "kind": "database", "type": "ephemeral"}
+    elif path.endswith("/plans/{plan}"):
+        args["plan"] = "eph"
+        body = {"active": True}
+    elif path.endswith("/plans/s3-policy"):
+        args["params"] = {"account_id": "123456789012"}
     params = args.pop("params", None)
-    return dict(json=body, params=params, **args)
+    headers = {"Authorization": world["agent_header"]} if actor == "namespace_credentials" else None
+    return dict(json=body, params=params, headers=headers, **args)
 
 
 def test_matrix_covers_every_route(anon):

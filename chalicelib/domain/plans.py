@@ -1,0 +1,201 @@
+"""Database and storage plans of a namespace (seed §3.4.2, §3.4.3, §4.5).
+
+Creating a plan whose name exists updates it and says so (the seed errors
+first); plans are never removed, only deactivated — a deactivated plan stays
+listed, keeps serving the environments that use it, and cannot be picked for
+new ones.  Passwords and secret keys go to Secrets Manager.
+"""
+import json
+
+from chalicelib import clock, db, models, pagination, secret_store
+from chalicelib.domain.access import MANAGE, VIEW, authorize
+from chalicelib.domain.names import dns1123_problem
+from chalicelib.errors import Conflict, NotFound, Unprocessable
+
+KINDS = {"database": ("postgres", "ephemeral"), "storage": ("minio", "s3", "ephemeral")}
+FIELDS = {
+    "postgres": ("host", "port", "database", "user", "password"),
+    "minio": ("endpoint", "access_key", "secret_key"),
+    "s3": ("region", "access_key", "secret_key"),
+    "ephemeral": (),
+}
+SECRET_FIELDS = {"password", "secret_key"}
+MASK = "***"
+
+
+def s3_policy(account_id: str) -> dict:
+    """The IAM policy the S3 plan's user needs (seed §3.4.3), for one account."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "bucketPermissions", "Effect": "Allow",
+             "Action": ["s3:CreateBucket", "s3:DeleteBucket"],
+             "Resource": "arn:aws:s3:::mendix-*"},
+            {"Sid": "iamPermissions", "Effect": "Allow",
+             "Action": ["iam:DeleteAccessKey", "iam:PutUserPolicy", "iam:DeleteUserPolicy",
+                        "iam:DeleteUser", "iam:CreateUser", "iam:CreateAccessKey"],
+             "Resource": [f"arn:aws:iam::{account_id}:user/mendix-*"]},
+        ],
+    }
+
+
+def check(body: dict) -> tuple[dict, dict]:
+    """``(settings, secrets)`` of a plan body, or 422 naming every problem."""
+    problems = []
+    name, kind, type_ = body.get("name"), body.get("kind"), body.get("type")
+    if not name:
+        problems.append("'name' is required (or send {\"existing\": name} to add an existing plan)")
+    elif dns1123_problem(name):
+        problems.append(f"name {name!r} must be a DNS-1123 label: lowercase letters, digits and "
+                        "'-', starting and ending with a letter or digit, at most 63 characters")
+    if kind not in KINDS:
+        problems.append("'kind' must be 'database' or 'storage'")
+    elif type_ not in KINDS[kind]:
+        problems.append(f"a {kind} plan's 'type' must be one of {', '.join(KINDS[kind])}")
+    if problems:
+        raise Unprocessable("The plan is not valid: " + "; ".join(problems) + ".", code="invalid_plan")
+    wanted = FIELDS[type_]
+    missing = [f for f in wanted if body.get(f) in (None, "")]
+    stray = [f for f in FIELDS_ALL if f not in wanted and body.get(f) is not None]
+    if missing:
+        problems.append(f"a {type_} plan needs {', '.join(missing)}")
+    if stray:
+        problems.append(f"a {type_} plan takes no {', '.join(stray)}")
+    port = body.get("port")
+    if type_ == "postgres" and port is not None and not 1 <= port <= 65535:
+        problems.append("'port' must be a number from 1 to 65535 (PostgreSQL's default is 5432)")
+    if type_ == "minio" and body.get("endpoint") and not str(body["endpoint"]).startswith(
+            ("https://", "http://")):
+        problems.append("'endpoint' must be the MinIO server's URL, e.g. https://minio.example.com")
+    if problems:
+        raise Unprocessable("The plan is not valid: " + "; ".join(problems) + ".", code="invalid_plan")
+    settings = {f: body[f] for f in wanted if f not in SECRET_FIELDS}
+    secrets = {f: body[f] for f in wanted if f in SECRET_FIELDS}
+    return settings, secrets
+
+
+FIELDS_ALL = sorted({f for fields in FIELDS.values() for f in fields})
+
+
+def _load(namespace, name):
+    try:
+        return models.Plan.get(models.namespace_pk(namespace.namespace_id), models.plan_sk(name),
+                               consistent_read=True)
+    except models.Plan.DoesNotExist:
+        return None
+
+
+def view(plan) -> dict:
+    settings = json.loads(plan.settings)
+    for field in FIELDS[plan.type]:
+        if field in SECRET_FIELDS:
+            settings[field] = MASK
+    return {"name": plan.name, "kind": plan.plan_kind, "type": plan.type,
+            "active": plan.active == "true", "settings": settings,
+            "created_at": plan.created_at, "updated_at": plan.updated_at,
+            "updated_by": plan.updated_by}
+
+
+def upsert(principal, cluster_id: str, name: str, body: dict):
+    """Create or update a plan by name: ``(plan, "created" | "updated")``."""
+    from chalicelib.domain.configuration import push
+
+    grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
+    namespace = grant.target
+    if body.get("existing") is not None:
+        return add_existing(grant, body)
+    settings, secrets = check(body)
+    plan = _load(namespace, body["name"])
+    if plan is not None and plan.plan_kind != body["kind"]:
+        raise Conflict(f"{body['name']!r} is already a {plan.plan_kind} plan in this namespace; "
+                       f"a {body['kind']} plan needs another name.", code="plan_kind_mismatch")
+    result = "created" if plan is None else "updated"
+    now = clock.now_iso()
+    plan = plan or models.Plan(models.namespace_pk(namespace.namespace_id),
+                               models.plan_sk(body["name"]), name=body["name"],
+                               plan_kind=body["kind"], created_at=now, active="true")
+    old_ref = plan.secret_ref
+    plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", plan.name) if secrets else None
+    if secrets:
+        secret_store.put(plan.secret_ref, secrets)
+    plan.type, plan.settings = body["type"], json.dumps(settings)
+    plan.updated_at, plan.updated_by = now, principal.email
+    _save(plan, "created" if result == "created" else None)
+    if old_ref and not plan.secret_ref:
+        secret_store.delete(old_ref)
+    push(namespace, reason=f"plan {plan.name} {result}")
+    return plan, result
+
+
+def _save(plan, creating: str | None) -> None:
+    try:
+        plan.save(condition=models.Item.pk.does_not_exist() if creating else None)
+    except Exception as exc:
+        if db.condition_failed(exc):
+            raise db.concurrent_change(f"Plan {plan.name!r}") from None
+        raise
+
+
+def add_existing(grant, body: dict):
+    """Link a plan that exists in another namespace of the same cluster (seed
+    §4.5.1: for when the script could not add it)."""
+    from chalicelib.domain.configuration import push
+
+    name = body["existing"]
+    if any(body.get(f) is not None for f in ("name", "kind", "type", *FIELDS_ALL)):
+        raise Unprocessable("Send either {\"existing\": name} alone, or a whole plan; not both.",
+                            code="invalid_plan")
+    namespace = grant.target
+    mine = _load(namespace, name)
+    if mine is not None:
+        return mine, "unchanged"
+    source = next((p for ns in grant.namespaces if ns.namespace_id != namespace.namespace_id
+                   if (p := _load(ns, name)) is not None), None)
+    if source is None:
+        raise NotFound(f"No plan named {name!r} exists in the other namespaces of this cluster; "
+                       "create it with its full settings instead.", code="plan_not_found")
+    now = clock.now_iso()
+    plan = models.Plan(models.namespace_pk(namespace.namespace_id), models.plan_sk(name), name=name,
+                       plan_kind=source.plan_kind, type=source.type, settings=source.settings,
+                       active="true", created_at=now, updated_at=now,
+                       updated_by=grant.principal.email)
+    if source.secret_ref:
+        plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", name)
+        secret_store.put(plan.secret_ref, secret_store.get(source.secret_ref))
+    _save(plan, "created")
+    push(namespace, reason=f"plan {name} added")
+    return plan, "added"
+
+
+def list_page(principal, cluster_id: str, name: str, limit: int, next_token):
+    namespace = authorize(principal, cluster_id, need=VIEW, namespace=name).target
+    pk = models.namespace_pk(namespace.namespace_id)
+    items, last_key = db.page(pk, models.PLAN_PREFIX, limit, pagination.decode(next_token, pk=pk))
+    return items, pagination.encode(last_key)
+
+
+def set_active(principal, cluster_id: str, name: str, plan_name: str, active: bool):
+    from chalicelib.domain.configuration import push
+
+    namespace = authorize(principal, cluster_id, need=MANAGE, namespace=name).target
+    plan = _load(namespace, plan_name)
+    if plan is None:
+        raise NotFound(f"Namespace {name!r} has no plan {plan_name!r}.", code="plan_not_found")
+    plan.active, plan.updated_at, plan.updated_by = ("true" if active else "false",
+                                                      clock.now_iso(), principal.email)
+    _save(plan, None)
+    push(namespace, reason=f"plan {plan_name} {'activated' if active else 'deactivated'}")
+    return plan
+
+
+def usable(namespace, plan_name: str, kind: str) -> models.Plan:
+    """A plan a new environment may use: it exists, is of that kind and active."""
+    plan = _load(namespace, plan_name)
+    if plan is None or plan.plan_kind != kind:
+        raise Unprocessable(f"Namespace {namespace.name!r} has no {kind} plan {plan_name!r}; "
+                            f"list its plans with GET …/plans.", code="plan_not_found")
+    if plan.active != "true":
+        raise Conflict(f"The {kind} plan {plan_name!r} is deactivated and cannot be used for new "
+                       "environments; pick an active plan or ask the cluster's creator to "
+                       "activate it.", code="plan_inactive")
+    return plan
