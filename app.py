@@ -9,8 +9,8 @@ import os
 
 from chalice import Chalice, Rate
 
-from chalicelib.api import (agents, clusters, commands, configuration, members, namespaces,
-                            openapi, operate)
+from chalicelib.api import (agents, clusters, commands, configuration, environments, members,
+                            namespaces, openapi, operate)
 from chalicelib.events import agent_events, sweeps
 
 app = Chalice(app_name="cluster-manager")
@@ -23,6 +23,7 @@ app.register_blueprint(commands.routes.blueprint)
 app.register_blueprint(members.routes.blueprint)
 app.register_blueprint(operate.routes.blueprint)
 app.register_blueprint(configuration.routes.blueprint)
+app.register_blueprint(environments.routes.blueprint)
 
 
 @app.on_sqs_message(queue=os.environ.get("EVENTS_QUEUE_NAME", "cluster-manager-events"),
@@ -34,5 +35,5 @@ def handle_agent_events(event):
 
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")
 def sweep(event):
-    """Disconnected agents, overdue commands, expired invitations."""
+    """Disconnected agents, overdue commands, expired invitations, deprovisioned environments."""
     return sweeps.run()

@@ -66,3 +66,14 @@ def update_fields(model_cls, pk: str, sk: str, actions: list, condition=None) ->
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
+
+
+def delete_if(item, condition) -> bool:
+    """Delete when ``condition`` holds; False (no error) when it does not."""
+    try:
+        item.delete(condition=condition, add_version_condition=False)
+        return True
+    except DeleteError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise

@@ -128,7 +128,12 @@ def plan_sk(name: str) -> str:
     return f"PLAN#{name}"
 
 
+def environment_sk(name: str) -> str:
+    return f"ENV#{name}"
+
+
 CLUSTER_SK = "CLUSTER"
+ENVIRONMENT_PREFIX = "ENV#"
 CONFIG_PREFIX = "CONFIG#"
 PLAN_PREFIX = "PLAN#"
 MEMBER_PREFIX = "MEMBER#"
@@ -288,4 +293,33 @@ class Plan(Item, discriminator="plan"):
     active = UnicodeAttribute(default="true")
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class Environment(Item, discriminator="environment"):
+    """An app's environment in a namespace, with its storage provisioning.
+
+    The provisioning workflow (Step Functions) writes ``state``, ``step``,
+    ``attempt``, ``retry_in_seconds``, ``failed_at`` and ``last_error_code``
+    as it goes; the events handler adds the agent's own ``last_error``."""
+
+    name = UnicodeAttribute()
+    app = UnicodeAttribute()
+    namespace_id = UnicodeAttribute()
+    namespace = UnicodeAttribute()
+    cluster_id = UnicodeAttribute()
+    database_plan = UnicodeAttribute()
+    storage_plan = UnicodeAttribute()
+    state = UnicodeAttribute()
+    step = UnicodeAttribute(null=True)
+    attempt = NumberAttribute(null=True)
+    attempt_started_at = UnicodeAttribute(null=True)
+    retry_in_seconds = NumberAttribute(null=True)
+    failed_at = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    last_error_code = UnicodeAttribute(null=True)
+    max_attempts = NumberAttribute(null=True)
+    execution_arn = UnicodeAttribute(null=True)
+    finished_at = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
     version = VersionAttribute()

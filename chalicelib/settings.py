@@ -21,6 +21,9 @@ DEFAULTS = {
     "OPERATOR_IMAGE": "ghcr.io/cluster-manager/operator:1.0.0",
     "MAIL_FROM": "no-reply@cluster-manager.example.com",
     "INVITATION_DAYS": "7",
+    "PROVISIONING_MAX_ATTEMPTS": "5",
+    "PROVISIONING_BACKOFF_SECONDS": "10",
+    "PROVISIONING_ATTEMPT_TIMEOUT_SECONDS": "300",
 }
 
 
@@ -124,3 +127,14 @@ def portal_url() -> str | None:
     """Where invitation links point (a portal page that accepts them); the
     API's own accept URL when unset."""
     return os.environ.get("PORTAL_URL") or None
+
+
+def state_machine_arn() -> str:
+    return get("STATE_MACHINE_ARN")
+
+
+def provisioning_retry() -> dict:
+    """Attempts, first backoff (doubling) and per-attempt timeout."""
+    return {"max_attempts": int(get("PROVISIONING_MAX_ATTEMPTS")),
+            "base_seconds": int(get("PROVISIONING_BACKOFF_SECONDS")),
+            "attempt_timeout_seconds": int(get("PROVISIONING_ATTEMPT_TIMEOUT_SECONDS"))}

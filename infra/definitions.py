@@ -64,5 +64,17 @@ EVENTS_QUEUE = {
     "batch_size": 10,
 }
 
-__all__ = ["TABLE", "EVENTS_QUEUE", "COMMAND_QUEUE", "AGENT_QUEUE_ACTIONS",
-           "AGENT_EVENTS_ACTIONS", "redrive_policy", "dynamodb_create_table_args"]
+# --- workflows ------------------------------------------------------------------
+# One definition file, used by the CDK app and by the local stack.
+from pathlib import Path  # noqa: E402
+
+PROVISIONING_DEFINITION = Path(__file__).parent / "statemachines" / "provisioning.asl.json"
+
+
+def provisioning_definition() -> str:
+    return PROVISIONING_DEFINITION.read_text()
+
+
+__all__ = ["TABLE", "EVENTS_QUEUE", "COMMAND_QUEUE", "AGENT_QUEUE_ACTIONS", "AGENT_EVENTS_ACTIONS",
+           "PROVISIONING_DEFINITION", "provisioning_definition", "redrive_policy",
+           "dynamodb_create_table_args"]

@@ -64,6 +64,22 @@ def ensure_agent_role(env: dict) -> str:
             "Role"]["Arn"]
 
 
+def ensure_state_machine(env: dict) -> str:
+    """The provisioning workflow, from the one definition file.  moto must
+    have Step Functions execution switched on before this (devstack does)."""
+    sfn = _client("stepfunctions", env)
+    arn = env["STATE_MACHINE_ARN"]
+    name = arn.rsplit(":", 1)[1]
+    role = f"arn:aws:iam::{env['AWS_ACCOUNT_ID']}:role/{name}"
+    try:
+        sfn.describe_state_machine(stateMachineArn=arn)
+        sfn.update_state_machine(stateMachineArn=arn, definition=definitions.provisioning_definition())
+    except sfn.exceptions.StateMachineDoesNotExist:
+        sfn.create_state_machine(name=name, definition=definitions.provisioning_definition(),
+                                 roleArn=role)
+    return arn
+
+
 def bootstrap(env: dict) -> None:
     """Everything the app needs, named by the stage's environment variables
     (``env`` also carries ``AWS_ENDPOINT_URL`` and the dummy credentials)."""
@@ -71,3 +87,4 @@ def bootstrap(env: dict) -> None:
     ensure_events_queue(env)
     ensure_agent_role(env)
     _client("ses", env).verify_email_identity(EmailAddress=env["MAIL_FROM"])
+    ensure_state_machine(env)

@@ -23,7 +23,8 @@ def stack():
     """The whole local stack on free ports; its environment is applied to
     this process too, so tests can use boto3/PynamoDB against the stand-in."""
     state = Path(tempfile.mkdtemp(prefix="cm-test-"))
-    extra = {"HEARTBEAT_SECONDS": "1", "SWEEP_SECONDS": "1"}
+    extra = {"HEARTBEAT_SECONDS": "1", "SWEEP_SECONDS": "1", "PROVISIONING_BACKOFF_SECONDS": "1",
+             "PROVISIONING_ATTEMPT_TIMEOUT_SECONDS": "20"}
     s = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
               log_dir=state / "logs", extra_env=extra)
     s.start(progress=lambda *_: None)

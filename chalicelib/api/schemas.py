@@ -375,3 +375,40 @@ class PlanPage(BaseModel):
 class S3Policy(BaseModel):
     account_id: str
     policy: dict
+
+
+# --- environments ---------------------------------------------------------------
+
+EnvironmentState = Literal["provisioning", "ready", "provisioning_failed", "deprovisioning",
+                           "deprovisioning_failed"]
+
+
+class EnvironmentCreate(Strict):
+    name: str = Field(max_length=200, description="A DNS-1123 label, unique in the namespace; "
+                                                  "not mendix-operator or mendix-agent")
+    database_plan: str = Field(max_length=63)
+    storage_plan: str = Field(max_length=63)
+    app: Optional[str] = Field(default=None, min_length=1, max_length=100,
+                               description="The app's name (defaults to the environment's)")
+
+
+class Environment(BaseModel):
+    name: str
+    app: str
+    namespace: str
+    state: EnvironmentState
+    database_plan: str
+    storage_plan: str
+    step: Optional[str] = Field(description="database, storage or done")
+    attempt: int
+    max_attempts: int
+    last_error: Optional[str]
+    next_retry_at: Optional[str]
+    created_at: Optional[str]
+    created_by: Optional[str]
+    finished_at: Optional[str]
+
+
+class EnvironmentPage(BaseModel):
+    items: list[Environment]
+    next_token: Optional[str]

@@ -77,6 +77,10 @@ def check(body: dict) -> tuple[dict, dict]:
 FIELDS_ALL = sorted({f for fields in FIELDS.values() for f in fields})
 
 
+def find(namespace, name) -> models.Plan | None:
+    return _load(namespace, name)
+
+
 def _load(namespace, name):
     try:
         return models.Plan.get(models.namespace_pk(namespace.namespace_id), models.plan_sk(name),

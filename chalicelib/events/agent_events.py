@@ -8,8 +8,8 @@ is a conditional update, so a redelivered message changes nothing twice.
 import logging
 import time
 
-from chalicelib import clock
-from chalicelib.domain import commands, configuration, liveness
+from chalicelib import clock, workflows
+from chalicelib.domain import commands, configuration, environments, liveness
 from chalicelib.domain.agents import find_namespace
 from chalicelib.events import envelope as envelopes
 
@@ -52,6 +52,8 @@ def process(body: str) -> str:
         if applied == liveness.CONNECTED_NOW:
             configuration.push_on_connect(ref)  # whatever changed while it was away
         return "heartbeat" if applied else "ignored: heartbeat no longer applies"
+    if kind == "task_result":
+        return _task_result(env.namespace_id, event)
     command_id = event.get("command_id")
     if not isinstance(command_id, str):
         raise envelopes.PoisonEvent(f"{kind} event without a command_id")
@@ -62,6 +64,20 @@ def process(body: str) -> str:
                                   result=event.get("result"), error=event.get("error"), at=now)
         return "finished" if applied else "duplicate"
     raise envelopes.PoisonEvent(f"unknown event type {kind!r}")
+
+
+def _task_result(namespace_id: str, event: dict) -> str:
+    """A provisioning step's outcome: to the waiting workflow, and the agent's
+    error message onto the environment for the API to show."""
+    token, environment = event.get("task_token"), event.get("environment")
+    if not isinstance(token, str) or not isinstance(environment, str):
+        raise envelopes.PoisonEvent("task_result without task_token or environment")
+    ok = bool(event.get("ok"))
+    if not ok:
+        environments.record_agent_error(namespace_id, environment,
+                                        str(event.get("error") or "the agent reported a failure"))
+    delivered = workflows.report(token, ok, event.get("result"), event.get("error"))
+    return "task reported" if delivered else "duplicate"
 
 
 def handle(event: dict, context) -> dict:

@@ -6,7 +6,7 @@ whole table, so a sweep costs the same with ten namespaces or ten thousand.
 import logging
 
 from chalicelib import clock
-from chalicelib.domain import commands, liveness, members
+from chalicelib.domain import commands, environments, liveness, members
 
 log = logging.getLogger("cluster_manager.sweep")
 
@@ -14,6 +14,6 @@ log = logging.getLogger("cluster_manager.sweep")
 def run(now=None) -> dict:
     now = now or clock.now()
     report = {"namespaces": liveness.sweep(now), "commands": commands.sweep(now),
-              "invitations": members.expire(now)}
+              "invitations": members.expire(now), "environments": environments.sweep(now)}
     log.info("sweep: %s", report)
     return report

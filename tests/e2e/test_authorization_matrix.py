@@ -10,6 +10,8 @@ import pytest
 from tests.apiclient import Api, unique_email
 from tests.e2e.helpers import MEMBERS, NS, ONE, add_namespace, make_member
 
+ENVS = ONE + "/environments"
+
 ACTORS = ("creator", "administrator", "developer", "custom", "other_namespace",
           "no_token", "bad_token", "namespace_credentials")
 
@@ -62,6 +64,14 @@ MATRIX = {
     ("GET", ONE + "/plans"): expect(200, 200, 200, 200, 404, agent=200),
     ("PATCH", ONE + "/plans/{plan}"): MANAGE_NS,
     ("GET", ONE + "/plans/s3-policy"): VIEW_NS,
+    # rights-based: manage_environment (administrators have it, developers do not);
+    # the shared environment is still provisioning (no agent here), so those who may
+    # delete or retry it are told it is busy (409) rather than refused (403)
+    ("POST", ENVS): expect(201, 201, 403, 403, 404),
+    ("GET", ENVS): VIEW_NS,
+    ("GET", ENVS + "/{env}"): VIEW_NS,
+    ("DELETE", ENVS + "/{env}"): expect(409, 409, 403, 403, 404),
+    ("POST", ENVS + "/{env}/retry-provisioning"): expect(409, 409, 403, 403, 404),
 }
 
 
@@ -92,6 +102,10 @@ def world(stack, mint):
                 section="ingress", json={"type": "openshift_route", "tls": True})
     creator.post(ONE + "/plans", cluster_id=cid, namespace="team-a",
                  json={"name": "eph", "kind": "database", "type": "ephemeral"})
+    creator.post(ONE + "/plans", cluster_id=cid, namespace="team-a",
+                 json={"name": "eph-files", "kind": "storage", "type": "ephemeral"})
+    creator.post(ENVS, cluster_id=cid, namespace="team-a",
+                 json={"name": "shared", "database_plan": "eph", "storage_plan": "eph-files"})
     install = creator.get(ONE + "/installation", cluster_id=cid, namespace="team-a").json()
     agent_header = "Agent {namespace_id}:{agent_secret}".format(**install["parameters"])
     return {"people": people, "cluster_id": cid, "pending": pending, "command_id": command,
@@ -156,6 +170,10 @@ def request_for(world, actor, method, path):
         body = {"active": True}
     elif path.endswith("/plans/s3-policy"):
         args["params"] = {"account_id": "123456789012"}
+    elif path == ENVS and method == "POST":
+        body = {"name": fresh("env"), "database_plan": "eph", "storage_plan": "eph-files"}
+    elif path.startswith(ENVS + "/{env}"):
+        args["env"] = "shared"
     params = args.pop("params", None)
     headers = {"Authorization": world["agent_header"]} if actor == "namespace_credentials" else None
     return dict(json=body, params=params, headers=headers, **args)
