@@ -115,7 +115,7 @@ class Stack:
         env = self.env()
         try:
             progress(f"starting the AWS stand-in (moto) on {self.aws_url} …")
-            moto = self._spawn("moto", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
+            moto = self._spawn("moto", [sys.executable, "-m", "devstack.moto_server", "-H", "127.0.0.1",
                                         "-p", str(self.aws_port)], env, quiet=True)
             wait_http(f"{self.aws_url}/moto-api/data.json", 60, moto)
             self._configure_moto()

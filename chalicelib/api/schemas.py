@@ -131,6 +131,7 @@ class AgentSession(BaseModel):
     namespace_id: str
     namespace: str
     cluster_id: str
+    cluster_type: ClusterType
     installation_type: InstallationType
     credential_generation: int
     credentials: AwsCredentials

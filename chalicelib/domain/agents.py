@@ -155,6 +155,7 @@ def principal_from_header(value: str):
 
 def open_session(namespace_id: str, secret: str) -> dict:
     namespace = verify(namespace_id, secret)
+    cluster = models.Cluster.get(models.cluster_pk(namespace.cluster_id), models.CLUSTER_SK)
     granted = aws.sts().assume_role(
         RoleArn=settings.agent_role_arn(),
         RoleSessionName=f"ns-{namespace_id}",
@@ -166,6 +167,7 @@ def open_session(namespace_id: str, secret: str) -> dict:
         "namespace_id": namespace_id,
         "namespace": namespace.name,
         "cluster_id": namespace.cluster_id,
+        "cluster_type": cluster.type,
         "installation_type": namespace.installation_type,
         "credential_generation": int(namespace.agent_generation or 1),
         "credentials": {
