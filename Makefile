@@ -8,13 +8,14 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 export API_PORT AWS_PORT
 
-.PHONY: run test token mail bench clean help
+.PHONY: run test token mail agent bench clean help
 
 help:
 	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
 	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123"
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
+	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
 	@echo "make test     run every test (starts its own local stack)"
 	@echo "make bench    run the benchmarks and print their figures"
 
@@ -32,6 +33,10 @@ token: $(STAMP)
 
 mail: $(STAMP)
 	@$(PY) -m devstack mail --aws-port $(AWS_PORT) $(if $(TO),--to "$(TO)")
+
+agent: $(STAMP)
+	@test -n "$(EMAIL)" -a -n "$(CLUSTER)" -a -n "$(NAMESPACE)" || { echo "usage: make agent EMAIL=alice@example.com CLUSTER=<cluster_id> NAMESPACE=<name>" >&2; exit 2; }
+	@$(PY) -m devstack agent --email "$(EMAIL)" --cluster "$(CLUSTER)" --namespace "$(NAMESPACE)" --api-port $(API_PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -54,4 +59,4 @@ synth: $(STAMP)
 	$(PY) infra/app.py --outdir $(CDK_OUT) $(foreach c,$(CONTEXT),-c $(c))
 
 deploy: synth
-	npx --yes $(CDK_CLI) deploy --app $(CDK_OUT) --all $(DEPLOY_ARGS)
+	npx --yes $(CDK_CLI) deploy --app $(CDK_OUT) --all --outputs-file $(CDK_OUT)/outputs.json $(DEPLOY_ARGS)

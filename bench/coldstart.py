@@ -8,7 +8,6 @@ against its own moto server; no Lambda, no network.
     python bench/coldstart.py [--runs 9]
 """
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -70,7 +69,6 @@ def main() -> None:
                   log_dir=state / "logs").start(progress=lambda *_: None)
     try:
         from devstack import issuer
-        from devstack.stack import stage_env
 
         env = {**stack.env()}
         token = issuer.mint(state, "bench@example.com", issuer=env["JWT_ISSUER"],

@@ -54,7 +54,7 @@ def main() -> None:
                     last_seen=clock.iso(deadline - timedelta(seconds=90)),
                     connected_since=clock.iso(now - timedelta(hours=1)), version=1,
                     gsi1pk=models.namespace_pk(namespace_id), gsi1sk="NAMESPACE",
-                    gsi2pk=models.due_pk(liveness.HEARTBEAT, liveness.shard(namespace_id)),
+                    gsi2pk=models.due_pk(liveness.HEARTBEAT, models.due_shard(namespace_id)),
                     gsi2sk=clock.iso(deadline)))
         print(f"  written in {time.perf_counter() - t:.1f} s")
 

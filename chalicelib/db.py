@@ -77,3 +77,27 @@ def delete_if(item, condition) -> bool:
         if exc.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
+
+
+def sweep_overdue(what: str, now: str, act, *, label: str, shards: int = 1) -> dict:
+    """Apply ``act`` to every item whose ``what`` deadline is at or before
+    ``now``.  Reads the sparse ``due`` index only, so the cost is the number of
+    overdue items, not the size of the table."""
+    from chalicelib.models import Item, due_pk
+
+    read = changed = 0
+    for shard in range(shards):
+        for item in Item.due.query(due_pk(what, shard), Item.gsi2sk <= now):
+            read += 1
+            changed += bool(act(item))
+    return {"items_read": read, label: changed}
+
+
+def save_or_conflict(item, what: str, **kwargs) -> None:
+    """Save with optimistic locking; a lost race is a 409 that says so."""
+    try:
+        item.save(**kwargs)
+    except Exception as exc:
+        if condition_failed(exc):
+            raise concurrent_change(what) from None
+        raise

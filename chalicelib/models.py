@@ -21,6 +21,8 @@ Indexes:
 (optimistic locking).  The table name comes from ``TABLE_NAME`` when a model
 is first used, never at import.
 """
+import zlib
+
 from pynamodb.attributes import (
     DiscriminatorAttribute,
     NumberAttribute,
@@ -102,6 +104,11 @@ def command_sk(command_id: str) -> str:
 
 def due_pk(what: str, shard: int) -> str:
     return f"DUE#{what}#{shard}"
+
+
+def due_shard(item_id: str) -> int:
+    """Which of the ``DUE_SHARDS`` partitions of the due index an item uses."""
+    return zlib.crc32(item_id.encode()) % DUE_SHARDS
 
 
 def member_sk(email: str) -> str:

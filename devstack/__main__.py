@@ -81,6 +81,42 @@ def cmd_mail(args) -> int:
     return 0
 
 
+def cmd_agent(args) -> int:
+    """Run the reference agent for a namespace in simulate mode, with the
+    parameters its Installation tab shows (what the installation script would
+    put into the cluster's Secret)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    env = stage_env()
+    token = issuer.mint(Path(args.state_dir), args.email, issuer=env["JWT_ISSUER"],
+                        audience=env["JWT_AUDIENCE"])
+    url = (f"http://127.0.0.1:{args.api_port}/clusters/{args.cluster}/namespaces/"
+           f"{args.namespace}/installation")
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+    try:
+        params = json.load(urllib.request.urlopen(request, timeout=30))["parameters"]
+    except urllib.error.HTTPError as exc:
+        print(f"make agent: {exc.code} from {url}: {exc.read().decode(errors='replace')}",
+              file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"make agent: cannot reach the API at port {args.api_port} ({exc}); is make run "
+              "running?", file=sys.stderr)
+        return 1
+    folder = Path(args.dir or Path(args.state_dir) / "agents" / args.namespace)
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"agent for namespace {args.namespace}: simulating the cluster in {folder}", flush=True)
+    child_env = {**os.environ, "CM_AGENT_SECRET": params["agent_secret"]}
+    for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                 "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        child_env.pop(name, None)  # the agent uses only what its session grants
+    os.execve(sys.executable, [sys.executable, "-m", "agent", "run", "--api-url",
+                               params["api_url"], "--namespace-id", params["namespace_id"],
+                               "--simulate", str(folder)], child_env)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devstack",
                                      description="Run Cluster Manager locally.")
@@ -106,6 +142,16 @@ def main(argv=None) -> int:
     mail.add_argument("--to", help="only mail to this address")
     mail.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     mail.set_defaults(func=cmd_mail)
+
+    agent = sub.add_parser("agent", help="run the simulated agent of a namespace (make agent)")
+    agent.add_argument("--email", required=True, help="the cluster's creator")
+    agent.add_argument("--cluster", required=True, help="cluster id")
+    agent.add_argument("--namespace", required=True, help="namespace name")
+    agent.add_argument("--dir", help="where the simulated cluster state goes "
+                                     "(default .local/agents/<namespace>)")
+    agent.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
+    agent.add_argument("--state-dir", default=default_state)
+    agent.set_defaults(func=cmd_agent)
 
     runner = sub.add_parser("runner", help="(internal) feed queues and schedules to handlers")
     runner.set_defaults(func=lambda _a: __import__("devstack.runner").runner.main() or 0)

@@ -51,12 +51,7 @@ def update(principal: Principal, cluster_id: str, changes: dict):
     for field, value in changes.items():
         setattr(cluster, field, value)
     cluster.updated_at = clock.now_iso()
-    try:
-        cluster.save()
-    except Exception as exc:
-        if db.condition_failed(exc):
-            raise db.concurrent_change("The cluster") from None
-        raise
+    db.save_or_conflict(cluster, "The cluster")
     return grant
 
 

@@ -7,7 +7,6 @@ open command has a deadline in the sparse ``due`` index; the sweep fails the
 ones whose agent never answered, so no command waits forever in silence.
 """
 import json
-import zlib
 from datetime import timedelta
 
 from chalicelib import aws, clock, db, models, pagination, queues, settings
@@ -20,10 +19,6 @@ TYPES = ("ping",)
 DUE = "command"
 
 C = models.Command
-
-
-def shard(command_id: str) -> int:
-    return zlib.crc32(command_id.encode()) % models.DUE_SHARDS
 
 
 def send(principal, cluster_id: str, name: str, type: str, payload: dict | None = None):
@@ -46,7 +41,7 @@ def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by
         command_id=command_id, namespace_id=namespace.namespace_id,
         cluster_id=namespace.cluster_id, namespace=namespace.name, type=type, state=QUEUED,
         payload=json.dumps(payload), requested_by=requested_by, created_at=clock.iso(now),
-        gsi2pk=models.due_pk(DUE, shard(command_id)),
+        gsi2pk=models.due_pk(DUE, models.due_shard(command_id)),
         gsi2sk=clock.iso(now + timedelta(seconds=settings.command_timeout_seconds())),
     )
     command.save(condition=models.Item.pk.does_not_exist())
@@ -105,13 +100,10 @@ def finish(namespace_id: str, command_id: str, *, ok: bool, result, error, at) -
 
 def sweep(now) -> dict:
     """Fail commands whose agent has not answered by their deadline."""
-    read = failed = 0
-    for s in range(models.DUE_SHARDS):
-        for item in models.Item.due.query(models.due_pk(DUE, s),
-                                          models.Item.gsi2sk <= clock.iso(now)):
-            read += 1
-            if finish(item.namespace_id, item.command_id, ok=False, result=None, at=now,
-                      error=f"no result from the agent within {settings.command_timeout_seconds()} s "
-                            "(is the namespace connected?)"):
-                failed += 1
-    return {"items_read": read, "failed": failed}
+    error = (f"no result from the agent within {settings.command_timeout_seconds()} s "
+             "(is the namespace connected?)")
+    return db.sweep_overdue(
+        DUE, clock.iso(now),
+        lambda item: finish(item.namespace_id, item.command_id, ok=False, result=None,
+                            error=error, at=now),
+        label="failed", shards=models.DUE_SHARDS)

@@ -157,12 +157,7 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
     item.type = settings.get("type")
     item.settings, item.secret_ref = json.dumps(settings), secret_ref
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
-    try:
-        item.save()
-    except Exception as exc:
-        if db.condition_failed(exc):
-            raise db.concurrent_change(f"The {section} configuration") from None
-        raise
+    db.save_or_conflict(item, f"The {section} configuration")
     if old_ref and not secret_ref:
         secret_store.delete(old_ref)
     push(namespace, reason=f"{section} {result}")

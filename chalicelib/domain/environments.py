@@ -194,11 +194,8 @@ def finalize(env: models.Environment) -> bool:
 
 
 def sweep(now) -> dict:
-    read = removed = 0
-    for item in models.Item.due.query(models.due_pk(workflows.FINALIZE, 0)):
-        read += 1
-        removed += bool(finalize(item))
-    return {"items_read": read, "removed": removed}
+    """Remove environments the workflow has deprovisioned."""
+    return db.sweep_overdue(workflows.FINALIZE, clock.iso(now), finalize, label="removed")
 
 
 def parse_time(text: str | None) -> datetime | None:

@@ -6,7 +6,6 @@ sparse ``due`` index.  The sweep reads only entries past their deadline and
 marks those namespaces ``disconnected``; ``last_seen`` stays.  Neither path
 bumps the item's version, so user edits never collide with heartbeats.
 """
-import zlib
 from datetime import timedelta
 
 from chalicelib import clock, db, models
@@ -16,10 +15,6 @@ MISSED_BEATS = 3
 HEARTBEAT = "heartbeat"
 
 N = models.Namespace
-
-
-def shard(namespace_id: str) -> int:
-    return zlib.crc32(namespace_id.encode()) % models.DUE_SHARDS
 
 
 def deadline(now, heartbeat_seconds: int) -> str:
@@ -34,7 +29,7 @@ def record_heartbeat(ref: dict, generation: int, now) -> str | None:
     namespace, ``"beat"`` when it already was, None when it no longer applies
     (namespace gone or being deleted, or a rotated-away credential)."""
     seen = clock.iso(now)
-    due = [N.gsi2pk.set(models.due_pk(HEARTBEAT, shard(ref["namespace_id"]))),
+    due = [N.gsi2pk.set(models.due_pk(HEARTBEAT, models.due_shard(ref["namespace_id"]))),
            N.gsi2sk.set(deadline(now, ref["heartbeat_seconds"]))]
     current = (N.agent_generation == generation) & N.deleting.does_not_exist()
     if db.update_fields(N, ref["pk"], ref["sk"], [N.last_seen.set(seen), *due],
@@ -50,14 +45,10 @@ def record_heartbeat(ref: dict, generation: int, now) -> str | None:
 
 def sweep(now) -> dict:
     """Mark namespaces whose agents went silent; reads only overdue entries."""
-    read = marked = 0
-    for s in range(models.DUE_SHARDS):
-        for item in models.Item.due.query(models.due_pk(HEARTBEAT, s),
-                                          models.Item.gsi2sk <= clock.iso(now)):
-            read += 1
-            # only if no heartbeat moved the deadline since we read it
-            if db.update_fields(N, item.pk, item.sk,
+    def disconnect(item):  # only if no heartbeat moved the deadline since we read it
+        return db.update_fields(N, item.pk, item.sk,
                                 [N.status.set(DISCONNECTED), N.gsi2pk.remove(), N.gsi2sk.remove()],
-                                condition=N.gsi2sk == item.gsi2sk):
-                marked += 1
-    return {"items_read": read, "disconnected": marked}
+                                condition=N.gsi2sk == item.gsi2sk)
+
+    return db.sweep_overdue(HEARTBEAT, clock.iso(now), disconnect, label="disconnected",
+                            shards=models.DUE_SHARDS)

@@ -273,13 +273,11 @@ def withdraw(member: models.Member) -> None:
 
 def expire(now) -> dict:
     """Sweep: pending invitations past their expiry show as expired."""
-    read = expired = 0
-    for item in models.Item.due.query(models.due_pk(DUE, 0), models.Item.gsi2sk <= clock.iso(now)):
-        read += 1
-        if db.update_fields(models.Member, item.pk, item.sk,
-                            [models.Member.status.set(EXPIRED), models.Member.gsi2pk.remove(),
-                             models.Member.gsi2sk.remove()],
-                            condition=models.Member.status == PENDING):
-            expired += 1
-    return {"items_read": read, "expired": expired}
+    M = models.Member
+    return db.sweep_overdue(
+        DUE, clock.iso(now),
+        lambda item: db.update_fields(M, item.pk, item.sk,
+                                      [M.status.set(EXPIRED), M.gsi2pk.remove(), M.gsi2sk.remove()],
+                                      condition=M.status == PENDING),
+        label="expired")
 

@@ -49,10 +49,5 @@ def put(principal: Principal, cluster_id: str, name: str, urls: dict) -> models.
     for field in FIELDS:  # PUT replaces: a missing field clears that link
         setattr(item, field, urls.get(field))
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
-    try:
-        item.save()
-    except Exception as exc:
-        if db.condition_failed(exc):
-            raise db.concurrent_change("The operate URLs") from None
-        raise
+    db.save_or_conflict(item, "The operate URLs")
     return item

@@ -132,12 +132,8 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
 
 
 def _save(plan, creating: str | None) -> None:
-    try:
-        plan.save(condition=models.Item.pk.does_not_exist() if creating else None)
-    except Exception as exc:
-        if db.condition_failed(exc):
-            raise db.concurrent_change(f"Plan {plan.name!r}") from None
-        raise
+    db.save_or_conflict(plan, f"Plan {plan.name!r}",
+                        condition=models.Item.pk.does_not_exist() if creating else None)
 
 
 def add_existing(grant, body: dict):
