@@ -3,6 +3,7 @@ from chalicelib import clock, db, models, pagination
 from chalicelib.domain import namespaces as namespace_rules
 from chalicelib.domain import access as access_rules
 from chalicelib.domain.access import MANAGE, Principal, authorize
+from chalicelib.errors import Conflict
 
 PLATFORM_UNTOUCHED = (
     "Removed from Cluster Manager only. The cluster and its namespaces still run on "
@@ -64,6 +65,12 @@ def delete(principal: Principal, cluster_id: str) -> None:
     transaction.  A retry after a crash finishes the job."""
     grant = authorize(principal, cluster_id, need=MANAGE, resume_delete=True)
     cluster = grant.cluster
+    busy = sorted(ns.name for ns in grant.namespaces if ns.environment_count)
+    if busy and not cluster.deleting:
+        raise Conflict(
+            f"Namespaces {', '.join(busy)} still have environments; delete those environments "
+            "first (their storage is deprovisioned through the agent), then the cluster.",
+            code="cluster_has_environments")
     if not cluster.deleting:
         try:
             cluster.update(actions=[models.Cluster.deleting.set(clock.now_iso())])

@@ -7,7 +7,7 @@ import boto3
 import pytest
 
 from chalicelib import clock, models, queues, settings
-from chalicelib.domain import agents, clusters, environments, namespaces, plans
+from chalicelib.domain import clusters, environments, namespaces, plans
 from chalicelib.events import envelope
 
 
@@ -122,3 +122,14 @@ def test_delete_deprovisions_in_reverse_and_frees_the_name(alice, ns):
         env_item(ns, "tmp")
     environments.create(alice, ns.cluster_id, "apps", name="tmp", app=None,
                         database_plan="db", storage_plan="files")
+
+
+def test_a_cluster_with_environments_is_not_deleted(alice, ns):
+    from chalicelib.errors import Conflict
+
+    environments.create(alice, ns.cluster_id, "apps", name="keep", app=None,
+                        database_plan="db", storage_plan="files")
+    with pytest.raises(Conflict) as err:
+        clusters.delete(alice, ns.cluster_id)
+    assert "apps" in err.value.message
+    assert models.Cluster.get(models.cluster_pk(ns.cluster_id), models.CLUSTER_SK).deleting is None
