@@ -18,9 +18,11 @@ def open_agent_session(call):
 
 
 @routes.route(NS + "/installation", "GET", response="Installation", errors=(403,),
-              summary="The installation script and the agent's parameters (creator only)")
+              summary="The installation and reconfiguration scripts and the agent's parameters "
+                      "(creator only)")
 def get_installation(call):
     from chalicelib.scripts.installation import render_installation_script
+    from chalicelib.scripts.reconfiguration import render_reconfiguration_script
 
     cluster, ns = namespaces.get(call.principal, call.params["cluster_id"],
                                  call.params["namespace"], need=MANAGE)
@@ -41,7 +43,12 @@ def get_installation(call):
         namespace_id=ns.namespace_id, agent_secret=parameters["agent_secret"],
         heartbeat_seconds=parameters["heartbeat_seconds"],
         agent_image=parameters["agent_image"], operator_image=parameters["operator_image"])
-    return {"installation_script": script, "parameters": parameters}
+    reconfiguration = render_reconfiguration_script(
+        api_url=parameters["api_url"], cluster_id=cluster.cluster_id, namespace=ns.name,
+        namespace_id=ns.namespace_id, agent_secret=parameters["agent_secret"],
+        cluster_type=cluster.type, platform=cluster.platform)
+    return {"installation_script": script, "reconfiguration_script": reconfiguration,
+            "parameters": parameters}
 
 
 @routes.route(NS + "/agent-credentials/rotate", "POST", response="CredentialsRotated",

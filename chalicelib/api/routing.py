@@ -73,6 +73,9 @@ class Call:
             return configured.rstrip("/")
         host = self.headers.get("host", "localhost")
         scheme = self.headers.get("x-forwarded-proto", "https")
+        if not HOST.match(host) or scheme not in ("http", "https"):
+            raise BadRequest("The Host (or X-Forwarded-Proto) header is not a valid host name; "
+                             "the API builds links from it.", code="invalid_host")
         return f"{scheme}://{host}" + (f"/{self.stage}" if self.stage else "")
 
     @property
@@ -224,3 +227,4 @@ def _record_activity(spec: RouteSpec, call: Call) -> None:
 
 
 PATH_PARAM = re.compile(r"{([^}]+)}")
+HOST = re.compile(r"^[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?$")

@@ -159,6 +159,7 @@ class InstallationParameters(BaseModel):
 
 class Installation(BaseModel):
     installation_script: str
+    reconfiguration_script: str
     parameters: InstallationParameters
 
 

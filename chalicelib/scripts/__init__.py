@@ -1,0 +1,1 @@
+"""Scripts the Installation tab hands to users (bash, copy-pasteable, re-runnable)."""
