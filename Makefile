@@ -43,6 +43,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/coldstart.py
+	$(PY) bench/sweep.py
+	$(PY) bench/command_latency.py
+	$(PY) bench/provisioning.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache

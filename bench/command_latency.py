@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def row(label: str, seconds: list[float], target: bool = True) -> str:
     ms = [s * 1000 for s in seconds]
     p99 = percentile(ms, 99)
     verdict = ("met" if p99 <= TARGET_P99_MS else "MISSED") if target else ""
-    return (f"{label:<34} {percentile(ms, 50):>7.1f} {p99:>8.1f} {max(ms):>8.1f}   "
+    return (f"{label:<40} {percentile(ms, 50):>7.1f} {p99:>8.1f} {max(ms):>8.1f}   "
             f"{f'<= {TARGET_P99_MS} ms ' + verdict if target else ''}")
 
 
@@ -84,6 +85,9 @@ def main() -> None:
         agent = AgentProcess(params, directory, "--record-timings")
         wait_for(lambda: http.get(ns).json()["status"] == "connected", 60, "the agent to connect")
 
+        gets: list[float] = []
+        finished: dict[str, float] = {}
+
         def one_ping() -> tuple[str, float, float, float]:
             started = time.time()
             resp = http.post(f"{ns}/commands", json={"type": "ping"})
@@ -91,10 +95,15 @@ def main() -> None:
             assert resp.status_code == 201, resp.text
             command_id = resp.json()["command_id"]
             while True:
-                state_ = http.get(f"{ns}/commands/{command_id}").json()["state"]
-                if state_ == "succeeded":
-                    return command_id, started, posted, time.time()
-                if state_ == "failed":
+                before = time.time()
+                command = http.get(f"{ns}/commands/{command_id}").json()
+                seen = time.time()
+                gets.append(seen - before)
+                if command["state"] == "succeeded":
+                    finished[command_id] = datetime.fromisoformat(
+                        command["finished_at"].replace("Z", "+00:00")).timestamp()
+                    return command_id, started, posted, seen
+                if command["state"] == "failed":
                     raise AssertionError(f"ping {command_id} failed")
                 time.sleep(args.poll)
 
@@ -117,11 +126,16 @@ def main() -> None:
         total = [seen - started for _, started, _, seen in samples]
         print(f"\n{args.commands} pings, one agent (simulate), local stack (moto, chalice local, "
               "event runner)")
-        print(f"{'':<34} {'p50 ms':>7} {'p99 ms':>8} {'max ms':>8}   target")
+        print(f"{'':<40} {'p50 ms':>7} {'p99 ms':>8} {'max ms':>8}   target")
         print(row("dispatch: POST -> agent received", dispatch))
         print(row("report: agent result -> GET shows", report))
         print(row("  (the POST request alone)", post, target=False))
         print(row("  (in the agent: received -> sent)", in_agent, target=False))
+        print(row("  (result -> event handled: finished_at)",
+                  [finished[c] - timings[c]["answered"] for c, *_ in samples], target=False))
+        print(row("  (finished_at -> GET shows)",
+                  [seen - finished[c] for c, _, _, seen in samples], target=False))
+        print(row("  (one GET request)", gets, target=False))
         print(row("  (whole round trip)", total, target=False))
         print(f"\nmean dispatch {statistics.mean(dispatch) * 1000:.1f} ms, "
               f"mean report {statistics.mean(report) * 1000:.1f} ms")
