@@ -84,7 +84,7 @@ def create(principal, cluster_id: str, namespace_name: str, *, name: str, app: s
 
 def _reserve(env, namespace) -> None:
     """Claim the name and count the environment, both or neither."""
-    for _ in range(2):
+    for _ in range(3):
         try:
             with db.transaction() as tx:
                 tx.save(env, condition=models.Item.pk.does_not_exist())
@@ -95,18 +95,21 @@ def _reserve(env, namespace) -> None:
         except Exception as exc:
             if not db.condition_failed(exc):
                 raise
+        # Which condition failed?  Look, and retry when the obstacle was passing.
         try:
             leftover = E.get(env.pk, env.sk, consistent_read=True)
         except E.DoesNotExist:
             leftover = None
-        if leftover is not None and leftover.state == DEPROVISIONED:
-            finalize(leftover)  # gone from the cluster, not yet swept: free the name now
-            continue
-        if leftover is not None:
+        if leftover is not None and leftover.state != DEPROVISIONED:
             raise Conflict(f"Namespace {namespace.name!r} already has an environment named "
                            f"{env.name!r}; environment names are unique within a namespace.",
                            code="environment_exists")
-        raise NotFound(f"Namespace {namespace.name!r} is being deleted.", code="namespace_not_found")
+        if leftover is not None:
+            finalize(leftover)  # gone from the cluster, not yet swept: free the name now
+        elif not N.count(namespace.pk, N.sk == namespace.sk,
+                         filter_condition=N.deleting.does_not_exist(), consistent_read=True):
+            raise NotFound(f"Namespace {namespace.name!r} is being deleted.",
+                           code="namespace_not_found")
     raise db.concurrent_change(f"Environment {env.name!r}")
 
 
