@@ -124,7 +124,7 @@ class Stack:
 
             local.bootstrap(env)
             progress(f"starting the API (chalice local) on {self.api_url} …")
-            chalice_cmd = [str(Path(sys.executable).parent / "chalice"), "local", "--host", "127.0.0.1",
+            chalice_cmd = [sys.executable, "-m", "devstack.chalice_local", "local", "--host", "127.0.0.1",
                            "--port", str(self.api_port), "--stage", STAGE]
             if not self.reload:
                 chalice_cmd.append("--no-autoreload")
