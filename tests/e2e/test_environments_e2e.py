@@ -101,8 +101,7 @@ def test_two_injected_failures_then_ready_on_the_third_attempt(user, ns):
     assert retrying, f"last_error never showed the agent's message: {seen}"
     assert {s["attempt"] for s in retrying} <= {1, 2, 3}
     assert any(s["next_retry_at"] for s in retrying)
-    database = [s for s in seen if s["step"] == "database"]
-    assert max(s["attempt"] for s in database) == 3
+    # (the successful third attempt may be too quick to poll; the file it wrote says it)
     assert json.loads((ns.dir / "environments" / "retry" / "database.json").read_text())[
         "attempt"] == 3  # provisioned by the third attempt, with no manual step
     assert fault(ns.dir)["failures_injected"] == 2

@@ -2,6 +2,7 @@
 Installation tab's parameters, driven through a pseudo-terminal as a user
 would (pexpect), and checked through the API with the user's own token."""
 import io
+import json
 import shutil
 import subprocess
 
@@ -9,6 +10,7 @@ import pexpect
 import pytest
 
 from chalicelib.scripts.reconfiguration import render_reconfiguration_script
+from tests.agent.process import AgentProcess, wait_for
 from tests.e2e.helpers import ONE, add_namespace
 
 BASH = shutil.which("bash")
@@ -25,6 +27,7 @@ class Namespace:
         self.where = {"cluster_id": resp.json()["cluster_id"], "namespace": "team-a"}
         add_namespace(user, self.where["cluster_id"], "team-a")
         params = user.get(ONE + "/installation", **self.where).json()["parameters"]
+        self.params = params
         self.script = tmp_path / "reconfigure.sh"
         self.script.write_text(render_reconfiguration_script(
             api_url=params["api_url"], cluster_id=self.where["cluster_id"],
@@ -69,8 +72,17 @@ def finish(child):
     return child.logfile_read.getvalue()
 
 
-def test_initial_configuration_end_to_end(ns):
+def operator_config(folder):
+    """The simulated agent's operator configuration, once it has one."""
+    path = folder / "operator-config.json"
+    return path.exists() and json.loads(path.read_text())
+
+
+def test_initial_configuration_end_to_end(ns, tmp_path):
     secrets = ["pg-Pa55 word$(x)", "minio-S3cret'\"", "registry-T0ken\\", "proxy-Pa55!"]
+    agent = AgentProcess(ns.params, tmp_path / "sim")  # the namespace's agent, connected
+    wait_for(lambda: ns.user.get(ONE, **ns.where).json()["status"] == "connected", 30,
+             "the agent to connect")
     child = ns.spawn()
     answer(child, ("What do you want to do?", "1"),
            ("Pick a database type:", "1"), ("Plan name", "pg-main"), ("Host", "db.example.com"),
@@ -117,6 +129,20 @@ def test_initial_configuration_end_to_end(ns):
     assert plans["pg-main"]["updated_by"] == "agent:team-a"
     listed = ns.user.get(PLANS, **ns.where).json()["items"]
     assert {p["name"] for p in listed} == {"pg-main", "files"}
+
+    # … and the namespace's agent has all of it (references, never the secrets)
+    try:
+        spec = wait_for(lambda: (doc := operator_config(tmp_path / "sim"))
+                        and "proxy" in doc["spec"] and doc["spec"], 30,
+                        "the whole configuration in the agent's folder")
+    finally:
+        agent.stop()
+    assert spec["ingress"]["domain"] == "apps.example.com"
+    assert spec["proxy"]["host"] == "proxy.example.com" and spec["proxy"]["secret_ref"]
+    assert [p["name"] for p in spec["database_plans"]] == ["pg-main"]
+    assert [p["name"] for p in spec["storage_plans"]] == ["files"]
+    written = (tmp_path / "sim" / "operator-config.json").read_text()
+    assert not any(secret in written for secret in secrets)
 
 
 def test_reconfigure_go_back_to_the_start_then_turn_the_proxy_off(ns):
