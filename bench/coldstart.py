@@ -11,7 +11,6 @@ import argparse
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -61,18 +60,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
 
-    from devstack.stack import Stack
-    from tests.conftest import free_port
+    from bench.common import bearer_token, local_stack
 
-    state = Path(tempfile.mkdtemp(prefix="cm-bench-"))
-    stack = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
-                  log_dir=state / "logs").start(progress=lambda *_: None)
-    try:
-        from devstack import issuer
-
-        env = {**stack.env()}
-        token = issuer.mint(state, "bench@example.com", issuer=env["JWT_ISSUER"],
-                            audience=env["JWT_AUDIENCE"])
+    with local_stack() as stack:
+        env = stack.env()
+        token = bearer_token(stack)
         app_code = APP % {"token": token}
         sample(app_code, env)  # warm the OS page cache for both
         sample(BASELINE, env)
@@ -90,8 +82,6 @@ def main() -> None:
         print(f"app       import app.py + first GET /clusters: {o * 1000:7.1f} ms  "
               f"(whole process {ow * 1000:.0f} ms)")
         print(f"ratio     {o / b:.2f}x   (target <= 1.30x)")
-    finally:
-        stack.stop()
 
 
 if __name__ == "__main__":

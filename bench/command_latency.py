@@ -21,7 +21,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -55,36 +54,10 @@ def main() -> None:
                         help="seconds between GETs while waiting for a result")
     args = parser.parse_args()
 
-    import requests
+    from bench.common import connected_namespace
 
-    from devstack import issuer
-    from devstack.stack import Stack, stage_env
-    from tests.agent.process import AgentProcess, wait_for
-    from tests.conftest import free_port
-
-    state = Path(tempfile.mkdtemp(prefix="cm-bench-"))
-    stack = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
-                  log_dir=state / "logs", extra_env={"SWEEP_SECONDS": "60"})
-    print("starting a local stack …", flush=True)
-    stack.start(progress=lambda *_: None)
-    agent = None
-    try:
-        env = stage_env()
-        token = issuer.mint(stack.state_dir, "bench@example.com", issuer=env["JWT_ISSUER"],
-                            audience=env["JWT_AUDIENCE"])
-        http = requests.Session()
-        http.headers["Authorization"] = f"Bearer {token}"
-        api = stack.api_url
-        cid = http.post(f"{api}/clusters", json={"name": "bench", "type": "kubernetes"}).json()["cluster_id"]
-        ns = f"{api}/clusters/{cid}/namespaces/bench"
-        resp = http.post(f"{api}/clusters/{cid}/namespaces",
-                         json={"name": "bench", "installation_type": "connected"})
-        assert resp.status_code == 201, resp.text
-        params = http.get(f"{ns}/installation").json()["parameters"]
-        directory = state / "agent"
-        agent = AgentProcess(params, directory, "--record-timings")
-        wait_for(lambda: http.get(ns).json()["status"] == "connected", 60, "the agent to connect")
-
+    with connected_namespace({"SWEEP_SECONDS": "60"}, agent_args=("--record-timings",)) as (
+            http, ns, directory):
         gets: list[float] = []
         finished: dict[str, float] = {}
 
@@ -139,10 +112,6 @@ def main() -> None:
         print(row("  (whole round trip)", total, target=False))
         print(f"\nmean dispatch {statistics.mean(dispatch) * 1000:.1f} ms, "
               f"mean report {statistics.mean(report) * 1000:.1f} ms")
-    finally:
-        if agent is not None:
-            agent.close()
-        stack.stop()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,41 +37,15 @@ def main() -> None:
     parser.add_argument("--failures", type=int, nargs="+", default=[0, 2])
     args = parser.parse_args()
 
-    import requests
+    from bench.common import connected_namespace
+    from tests.agent.process import fault
 
-    from devstack import issuer
-    from devstack.stack import Stack, stage_env
-    from tests.agent.process import AgentProcess, fault, wait_for
-    from tests.conftest import free_port
-
-    state = Path(tempfile.mkdtemp(prefix="cm-bench-"))
-    stack = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
-                  log_dir=state / "logs",
-                  extra_env={"PROVISIONING_BACKOFF_SECONDS": str(BACKOFF_SECONDS),
-                             "PROVISIONING_MAX_ATTEMPTS": "5", "SWEEP_SECONDS": "5"})
-    print("starting a local stack …", flush=True)
-    stack.start(progress=lambda *_: None)
-    agent = None
-    try:
-        env = stage_env()
-        token = issuer.mint(stack.state_dir, "bench@example.com", issuer=env["JWT_ISSUER"],
-                            audience=env["JWT_AUDIENCE"])
-        http = requests.Session()
-        http.headers["Authorization"] = f"Bearer {token}"
-        api = stack.api_url
-        cid = http.post(f"{api}/clusters", json={"name": "bench", "type": "kubernetes"}).json()["cluster_id"]
-        ns = f"{api}/clusters/{cid}/namespaces/bench"
-        assert http.post(f"{api}/clusters/{cid}/namespaces", json={
-            "name": "bench", "installation_type": "connected"}).status_code == 201
-        for plan in ({"name": "pg", "kind": "database", "type": "postgres", "host": "db.example.com",
-                      "port": 5432, "database": "apps", "user": "mx", "password": "pw"},
-                     {"name": "files", "kind": "storage", "type": "ephemeral"}):
-            assert http.post(f"{ns}/plans", json=plan).status_code == 201
-        params = http.get(f"{ns}/installation").json()["parameters"]
-        directory = state / "agent"
-        agent = AgentProcess(params, directory)
-        wait_for(lambda: http.get(ns).json()["status"] == "connected", 60, "the agent to connect")
-
+    plans = ({"name": "pg", "kind": "database", "type": "postgres", "host": "db.example.com",
+              "port": 5432, "database": "apps", "user": "mx", "password": "pw"},
+             {"name": "files", "kind": "storage", "type": "ephemeral"})
+    extra_env = {"PROVISIONING_BACKOFF_SECONDS": str(BACKOFF_SECONDS),
+                 "PROVISIONING_MAX_ATTEMPTS": "5", "SWEEP_SECONDS": "5"}
+    with connected_namespace(extra_env, plans=plans) as (http, ns, directory):
         def provision(name: str) -> tuple[float, int]:
             started = time.monotonic()
             resp = http.post(f"{ns}/environments",
@@ -112,10 +85,6 @@ def main() -> None:
             formula = " + ".join(str(BACKOFF_SECONDS * 2 ** i) for i in range(failures)) or "0"
             print(f"{failures:<18} {median:>16.2f} s {wait:>7} s {median - wait:>7.2f} s   "
                   f"{', '.join(f'{r:.2f}' for r in runs)}  (backoff {formula} s)")
-    finally:
-        if agent is not None:
-            agent.close()
-        stack.stop()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ without the index would do).  Runs against its own local stack.
 import argparse
 import os
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -25,15 +24,10 @@ def main() -> None:
     parser.add_argument("--overdue", type=int, default=10)
     args = parser.parse_args()
 
-    from devstack.stack import Stack
-    from tests.conftest import free_port
+    from bench.common import local_stack
 
-    state = Path(tempfile.mkdtemp(prefix="cm-bench-"))
     # SWEEP_SECONDS is huge: only this script sweeps this table
-    stack = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
-                  log_dir=state / "logs", extra_env={"SWEEP_SECONDS": "86400"})
-    stack.start(progress=lambda *_: None)
-    try:
+    with local_stack({"SWEEP_SECONDS": "86400"}) as stack:
         os.environ.update(stack.env())
         from chalicelib import clock, models
         from chalicelib.domain import liveness
@@ -85,8 +79,6 @@ def main() -> None:
               f"{found:>3}   {scan_seconds * 1000:.0f} ms")
         print(f"ratio of items read: {report['items_read'] / scan_items:.4f}   "
               f"(target: <= 20 items read)")
-    finally:
-        stack.stop()
 
 
 if __name__ == "__main__":
