@@ -78,10 +78,6 @@ def positive_int(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    return _parsers()[0]
-
-
 def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The top-level parser and its subparsers by name (whose errors name them)."""
     parser = argparse.ArgumentParser(

@@ -33,6 +33,3 @@ def subsegment(name: str):
         return contextlib.nullcontext()
     return recorder.in_subsegment(name)
 
-
-def reset_for_tests() -> None:
-    _state.update(started=False, recorder=None)

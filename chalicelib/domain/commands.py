@@ -15,7 +15,6 @@ from chalicelib.domain.access import MANAGE
 from chalicelib.errors import Conflict, NotFound
 
 QUEUED, DELIVERED, SUCCEEDED, FAILED = "queued", "delivered", "succeeded", "failed"
-TYPES = ("ping",)
 DUE = "command"
 
 C = models.Command

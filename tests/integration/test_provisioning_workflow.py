@@ -9,6 +9,7 @@ import pytest
 from chalicelib import clock, models, queues, settings
 from chalicelib.domain import clusters, environments, namespaces, plans
 from chalicelib.events import envelope
+from tests.agent.process import wait_for
 
 
 @pytest.fixture
@@ -49,16 +50,6 @@ class FakeAgentSide:
         self.sqs.send_message(QueueUrl=self.events, MessageBody=json.dumps(body))
 
 
-def wait_for(check, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not reached")
-
-
 def env_item(ns, name):
     return models.Environment.get(models.namespace_pk(ns.namespace_id), models.environment_sk(name))
 
@@ -71,7 +62,7 @@ def test_fail_fail_success_becomes_ready_on_the_third_attempt(alice, ns):
         task = agent.next_task()
         assert (task["type"], task["step"], task["attempt"]) == ("provision", "database", attempt)
         agent.answer(task, ok=False, error=f"database unreachable (try {attempt})")
-        wait_for(lambda: env_item(ns, "shop").last_error == f"database unreachable (try {attempt})")
+        wait_for(lambda: env_item(ns, "shop").last_error == f"database unreachable (try {attempt})", 30, "the workflow")
         details = environments.details(env_item(ns, "shop"))
         assert details["state"] == "provisioning" and details["attempt"] == attempt
     task = agent.next_task()
@@ -80,7 +71,7 @@ def test_fail_fail_success_becomes_ready_on_the_third_attempt(alice, ns):
     task = agent.next_task()
     assert (task["step"], task["attempt"]) == ("storage", 1)
     agent.answer(task, ok=True)
-    wait_for(lambda: env_item(ns, "shop").state == "ready")
+    wait_for(lambda: env_item(ns, "shop").state == "ready", 30, "the workflow")
     item = env_item(ns, "shop")
     assert item.step == "done" and item.last_error is None
 
@@ -92,14 +83,14 @@ def test_last_failure_ends_provisioning_failed_with_the_agents_message(alice, ns
                         database_plan="db", storage_plan="files")
     for _ in range(2):
         agent.answer(agent.next_task(), ok=False, error="disk full on node-3")
-    wait_for(lambda: env_item(ns, "web").state == "provisioning_failed")
+    wait_for(lambda: env_item(ns, "web").state == "provisioning_failed", 30, "the workflow")
     details = environments.details(env_item(ns, "web"))
     assert details["last_error"] == "disk full on node-3" and details["attempt"] == 2
     # after the cause is fixed, retry-provisioning makes it ready
     environments.retry(alice, ns.cluster_id, "apps", "web")
     for _ in range(2):
         agent.answer(agent.next_task(), ok=True)
-    wait_for(lambda: env_item(ns, "web").state == "ready")
+    wait_for(lambda: env_item(ns, "web").state == "ready", 30, "the workflow")
 
 
 def test_delete_deprovisions_in_reverse_and_frees_the_name(alice, ns):
@@ -108,7 +99,7 @@ def test_delete_deprovisions_in_reverse_and_frees_the_name(alice, ns):
                         database_plan="db", storage_plan="files")
     for _ in range(2):
         agent.answer(agent.next_task(), ok=True)
-    wait_for(lambda: env_item(ns, "tmp").state == "ready")
+    wait_for(lambda: env_item(ns, "tmp").state == "ready", 30, "the workflow")
     assert models.Namespace.get(ns.pk, ns.sk).environment_count == 1
     environments.delete(alice, ns.cluster_id, "apps", "tmp")
     steps = []
@@ -117,7 +108,7 @@ def test_delete_deprovisions_in_reverse_and_frees_the_name(alice, ns):
         steps.append((task["type"], task["step"]))
         agent.answer(task, ok=True)
     assert steps == [("deprovision", "storage"), ("deprovision", "database")]
-    wait_for(lambda: models.Namespace.get(ns.pk, ns.sk).environment_count == 0)
+    wait_for(lambda: models.Namespace.get(ns.pk, ns.sk).environment_count == 0, 30, "the workflow")
     with pytest.raises(models.Environment.DoesNotExist):
         env_item(ns, "tmp")
     environments.create(alice, ns.cluster_id, "apps", name="tmp", app=None,
