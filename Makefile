@@ -12,7 +12,7 @@ export API_PORT AWS_PORT
 
 help:
 	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
-	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123"
+	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123; RELOAD=1 restarts the API on code changes"
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
@@ -25,7 +25,7 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m devstack run --api-port $(API_PORT) --aws-port $(AWS_PORT)
+	$(PY) -m devstack run --api-port $(API_PORT) --aws-port $(AWS_PORT) $(if $(RELOAD),--reload)
 
 token: $(STAMP)
 	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=alice@example.com" >&2; exit 2; }

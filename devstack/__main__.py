@@ -3,6 +3,7 @@ import argparse
 import os
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -12,7 +13,11 @@ from devstack.stack import ROOT, Stack, stage_env
 
 def cmd_run(args) -> int:
     stack = Stack(api_port=args.api_port, aws_port=args.aws_port,
-                  state_dir=Path(args.state_dir), reload=not args.no_reload)
+                  state_dir=Path(args.state_dir), reload=args.reload,
+                  # chalice's reloader restarts on any file change below the project,
+                  # so with it on, the logs must live elsewhere
+                  log_dir=Path(tempfile.mkdtemp(prefix="cluster-manager-logs-")) if args.reload
+                  else None)
     stopping = {"now": False}
 
     def on_signal(*_):
@@ -128,8 +133,11 @@ def main(argv=None) -> int:
     run.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     run.add_argument("--state-dir", default=default_state,
                      help="where the dev issuer's keys and logs live (default: .local/)")
-    run.add_argument("--no-reload", action="store_true",
-                     help="do not restart the API when code changes")
+    run.add_argument("--reload", action="store_true",
+                     help="restart the API when a file of the project changes (chalice's "
+                          "watcher polls the whole project, .venv included: it costs CPU)")
+    run.add_argument("--no-reload", action="store_false", dest="reload",
+                     help="do not restart the API when code changes (the default)")
     run.set_defaults(func=cmd_run)
 
     token = sub.add_parser("token", help="print a bearer token for the local stack (last line)")

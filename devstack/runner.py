@@ -118,7 +118,8 @@ def main() -> None:
     from chalice.app import SQSEventConfig, ScheduledEventConfig
 
     logging.basicConfig(level=logging.INFO, format="runner: %(message)s")
-    logging.getLogger("pynamodb").setLevel(logging.WARNING)
+    for noisy in ("pynamodb", "botocore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     import app as app_module
 
     stop = threading.Event()

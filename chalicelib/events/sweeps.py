@@ -15,5 +15,6 @@ def run(now=None) -> dict:
     now = now or clock.now()
     report = {"namespaces": liveness.sweep(now), "commands": commands.sweep(now),
               "invitations": members.expire(now), "environments": environments.sweep(now)}
-    log.info("sweep: %s", report)
+    if any(part.get(key) for part in report.values() for key in part if key != "items_read"):
+        log.info("sweep: %s", report)  # quiet when nothing was due
     return report
