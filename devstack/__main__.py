@@ -66,9 +66,9 @@ def cmd_mail(args) -> int:
     import json
     import urllib.request
 
-    url = f"http://127.0.0.1:{args.aws_port}/moto-api/data.json"
+    url = f"http://127.0.0.1:{args.aws_port}/moto-api/data.json?service=ses&model=Message"
     try:
-        data = json.load(urllib.request.urlopen(url, timeout=10))
+        data = json.load(urllib.request.urlopen(url, timeout=60))
     except OSError as exc:
         print(f"make mail: the local stack is not running on port {args.aws_port} ({exc}); "
               "start it with make run", file=sys.stderr)

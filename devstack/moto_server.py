@@ -1,4 +1,8 @@
-"""moto in server mode, with one fix the local stack needs.
+"""moto in server mode, with what the local stack needs on top.
+
+1. Serialized DynamoDB writes (a correctness fix, below).
+2. ``/moto-api/data.json?service=…&model=…`` to read one kind of object
+   (sent mail) without dumping everything moto tracks.
 
 moto's DynamoDB ``TransactWriteItems`` rolls a failed transaction back by
 putting back a copy of the *whole table* taken when the transaction began.
@@ -35,8 +39,51 @@ def serialize_dynamodb_writes() -> None:
         setattr(DynamoDBBackend, name, serialized)
 
 
+def filterable_model_data() -> None:
+    """``/moto-api/data.json?service=ses&model=Message``: one model's instances.
+
+    The unfiltered dump walks every object moto ever tracked (every SQS
+    message, every item): late in a busy session it takes seconds.  Reading
+    sent mail (``make mail``, the tests) needs only SES messages."""
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    from moto.moto_api._internal.responses import MotoAPIResponse
+
+    original = MotoAPIResponse.model_data
+    if getattr(original, "_filterable", False):
+        return
+
+    def model_data(self, request, full_url, headers):
+        query = parse_qs(urlsplit(full_url).query)
+        service, model = query.get("service", [None])[0], query.get("model", [None])[0]
+        if not (service and model):
+            return original(self, request, full_url, headers)
+        from moto.core.model_instances import model_data as tracked
+
+        found = tracked.get(service, {}).get(model)
+        results = []
+        for instance in getattr(found, "instances_tracked", []):
+            fields = {}
+            for attr in dir(instance):
+                if attr.startswith("_"):
+                    continue
+                try:
+                    value = getattr(instance, attr)
+                    json.dumps(value)
+                except (TypeError, AttributeError, ValueError):
+                    continue
+                fields[attr] = value
+            results.append(fields)
+        return 200, {"Content-Type": "application/json"}, json.dumps({service: {model: results}})
+
+    model_data._filterable = True
+    MotoAPIResponse.model_data = model_data
+
+
 def main() -> None:
     serialize_dynamodb_writes()
+    filterable_model_data()
     from moto.server import main as moto_main
 
     moto_main()

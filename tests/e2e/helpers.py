@@ -9,7 +9,8 @@ MEMBERS = ONE + "/members"
 
 
 def sent_mail(stack, to: str) -> list[dict]:
-    data = json.load(urllib.request.urlopen(f"{stack.aws_url}/moto-api/data.json", timeout=10))
+    url = f"{stack.aws_url}/moto-api/data.json?service=ses&model=Message"
+    data = json.load(urllib.request.urlopen(url, timeout=60))
     return [m for m in data.get("ses", {}).get("Message", [])
             if to in m.get("destinations", {}).get("ToAddresses", [])]
 
