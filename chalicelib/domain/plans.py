@@ -97,15 +97,11 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     plan = plan or models.Plan(models.namespace_pk(namespace.namespace_id),
                                models.plan_sk(body["name"]), name=body["name"],
                                plan_kind=body["kind"], created_at=now, active="true")
-    old_ref = plan.secret_ref
-    plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", plan.name) if secrets else None
-    if secrets:
-        secret_store.put(plan.secret_ref, secrets)
     plan.type, plan.settings = body["type"], json.dumps(settings)
     plan.updated_at, plan.updated_by = now, principal.email
-    _save(plan, "created" if result == "created" else None)
-    if old_ref and not plan.secret_ref:
-        secret_store.delete(old_ref)
+    with secret_store.staged(namespace.namespace_id, "plans", plan.name, secrets,
+                             plan.secret_ref) as plan.secret_ref:
+        _save(plan, "created" if result == "created" else None)
     push(namespace, reason=f"plan {plan.name} {result}")
     return plan, result
 
@@ -138,10 +134,9 @@ def add_existing(grant, body: dict):
                        plan_kind=source.plan_kind, type=source.type, settings=source.settings,
                        active="true", created_at=now, updated_at=now,
                        updated_by=grant.principal.email)
-    if source.secret_ref:
-        plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", name)
-        secret_store.put(plan.secret_ref, secret_store.get(source.secret_ref))
-    _save(plan, "created")
+    values = secret_store.get(source.secret_ref) if source.secret_ref else {}
+    with secret_store.staged(namespace.namespace_id, "plans", name, values, None) as plan.secret_ref:
+        _save(plan, "created")
     push(namespace, reason=f"plan {name} added")
     return plan, "added"
 

@@ -211,3 +211,46 @@ def test_catalogue_is_served_to_any_signed_in_user(user, anon):
     proxy = next(s for s in doc["sections"] if s["section"] == "proxy")
     assert proxy["discriminator"] == "enabled" and {v["value"] for v in proxy["variants"]} == {True, False}
     assert anon.get("/catalogue").status_code == 401
+
+
+def _stored(namespace_id: str, sk: str):
+    from chalicelib import models, secret_store
+
+    item = models.Item.get(models.namespace_pk(namespace_id), sk, consistent_read=True)
+    return json.loads(item.settings), secret_store.get(item.secret_ref)
+
+
+@pytest.mark.parametrize("target", ["plan", "section"])
+def test_a_write_that_loses_a_race_leaves_no_secret_behind(user, k8s, target):
+    """Concurrent writes of one plan (or section): whichever is accepted, the
+    stored settings and the stored secret come from that same write, and no
+    loser's secret is left in the store."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib import models, secret_store
+
+    namespace_id = user.get(ONE, **k8s).json()["namespace_id"]
+
+    def body(i: int) -> dict:
+        if target == "plan":
+            return {"name": "pg", "kind": "database", "type": "postgres", "port": 5432,
+                    "host": f"db-{i}.example.com", "database": "d", "user": "u",
+                    "password": f"password-{i}"}
+        return {"type": "generic_auth", "pull_url": f"r{i}.example.com/apps", "name": "robot",
+                "secret": f"password-{i}"}
+
+    def write(i: int):
+        if target == "plan":
+            return user.post(PLANS, json=body(i), **k8s).status_code
+        return put(user, k8s, "registry", body(i)).status_code
+
+    sk = models.plan_sk("pg") if target == "plan" else models.config_sk("registry")
+    for round_ in range(6):
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(write, range(round_ * 4, round_ * 4 + 4)))
+        assert 409 in statuses or len(set(statuses)) == 1, statuses
+        settings, secret = _stored(namespace_id, sk)
+        winner = (settings["host"] if target == "plan" else settings["pull_url"]).split(".")[0]
+        assert secret == ({"password": f"password-{winner.split('-')[-1]}"} if target == "plan"
+                          else {"secret": f"password-{winner[1:]}"})
+        assert len(secret_store.namespace_refs(namespace_id)) == 2  # the agent's and this one
