@@ -40,11 +40,13 @@ class ClusterUpdate(Strict):
     name: Optional[str] = Field(default=None, min_length=1, max_length=100,
                                 pattern=NAME_PATTERN, description=NAME_HELP)
     description: Optional[str] = Description
+    platform: Optional[Platform] = Field(
+        default=None, description="Where the cluster runs; 'eks' enables AWS ECR registries")
 
     @model_validator(mode="after")
     def _something(self):
         if not self.model_fields_set:
-            raise ValueError("send at least one of 'name' or 'description'")
+            raise ValueError("send at least one of 'name', 'description' or 'platform'")
         if "name" in self.model_fields_set and self.name is None:
             raise ValueError("'name' cannot be null; a cluster always has a name")
         return self

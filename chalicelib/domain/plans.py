@@ -15,6 +15,8 @@ from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
 
 MASK = "***"
+# Paths under …/plans/ that are routes of their own, so no plan can be named so.
+RESERVED_NAMES = ("s3-policy",)
 
 
 def s3_policy(account_id: str) -> dict:
@@ -42,6 +44,9 @@ def check(body: dict) -> tuple[dict, dict]:
     elif dns1123_problem(name):
         problems.append(f"name {name!r} must be a DNS-1123 label: lowercase letters, digits and "
                         "'-', starting and ending with a letter or digit, at most 63 characters")
+    elif name in RESERVED_NAMES:
+        problems.append(f"name {name!r} is reserved: it is the path of GET …/plans/{name}; "
+                        "pick another name")
     group = CATALOGUE.plan_kind(kind)
     variant = group.variant(type_) if group else None
     if group is None:

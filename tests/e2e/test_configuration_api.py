@@ -254,3 +254,19 @@ def test_a_write_that_loses_a_race_leaves_no_secret_behind(user, k8s, target):
         assert secret == ({"password": f"password-{winner.split('-')[-1]}"} if target == "plan"
                           else {"secret": f"password-{winner[1:]}"})
         assert len(secret_store.namespace_refs(namespace_id)) == 2  # the agent's and this one
+
+
+def test_ecr_becomes_possible_once_the_platform_is_set(user, k8s):
+    ecr = {"type": "ecr", "pull_url": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apps"}
+    refused = put(user, k8s, "registry", ecr)
+    assert refused.status_code == 422 and "PATCH" in refused.json()["message"]
+    patched = user.patch("/clusters/{cluster_id}", cluster_id=k8s["cluster_id"],
+                         json={"platform": "eks"})
+    assert patched.status_code == 200 and patched.json()["platform"] == "eks"
+    assert put(user, k8s, "registry", ecr).status_code == 200
+
+
+def test_a_plan_cannot_take_the_name_of_a_route(user, k8s):
+    resp = user.post(PLANS, json={"name": "s3-policy", "kind": "database", "type": "ephemeral"},
+                     **k8s)
+    assert resp.status_code == 422 and "reserved" in resp.json()["message"]
