@@ -17,7 +17,7 @@ Platform = Literal["generic", "eks", "aks", "gke"]
 InstallationType = Literal["connected", "standalone"]
 NamespaceStatus = Literal["waiting_for_connection", "connected", "disconnected"]
 
-NAME_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 NAME_HELP = "1-100 printable characters, not only spaces"
 Description = Field(default=None, max_length=1000)
 
@@ -468,8 +468,9 @@ class EnvironmentCreate(Strict):
                                                   "not mendix-operator or mendix-agent")
     database_plan: str = Field(max_length=63)
     storage_plan: str = Field(max_length=63)
-    app: Optional[str] = Field(default=None, min_length=1, max_length=100,
-                               description="The app's name (defaults to the environment's)")
+    app: Optional[str] = Field(default=None, min_length=1, max_length=100, pattern=NAME_PATTERN,
+                               description="The app's name (defaults to the environment's); "
+                                           + NAME_HELP)
 
 
 class Environment(BaseModel):
