@@ -24,7 +24,11 @@ from dataclasses import dataclass, field, replace
 HOSTNAME = r"^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"
 HOST = r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:.]{2,45}\]?$"
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$"
-HTTP_URL = r"^https?://[^\s/?#]+(:[0-9]{1,5})?(/[^\s]*)?$"
+# a URL's host and what follows it, in the characters RFC 3986 allows (so that every
+# value the pattern takes is also a JSON Schema "uri")
+URL_HOST = r"([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+URL_REST = r"(:[0-9]{1,5})?(/([A-Za-z0-9._~:/?#@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)?"
+HTTP_URL = r"^https?://" + URL_HOST + URL_REST + "$"
 REGISTRY_URL = r"^[a-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._/-]*)?$"
 REPOSITORY = r"^[a-z0-9]+([._-][a-z0-9]+)*(/[a-z0-9]+([._-][a-z0-9]+)*)*$"
 REGION = r"^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$"
@@ -205,7 +209,7 @@ EPHEMERAL_STORAGE = Variant("ephemeral", "Ephemeral", note=(
 DATABASE = Group("database", "Database", "type", prompt="Pick a database type:", variants=(
     Variant("postgres", "Postgres", fields=(
         Field("host", "Host", max_length=253, pattern=HOST, option="database-host",
-              metavar="HOST", prompt="Host", format="hostname",
+              metavar="HOST", prompt="Host",
               description="The PostgreSQL server's DNS name or IP address",
               invalid="'host' {value!r} must be a DNS name or an IP address, without spaces, "
                       "quotes or control characters (e.g. 'db.example.com')"),
@@ -319,7 +323,7 @@ REGISTRY = Group("registry", "Registry", "type", prompt="Pick a registry type:",
 PROXY = Group("proxy", "Proxy", "enabled", prompt="Do you want to configure the proxy?",
               variants=(
     Variant(True, "Yes", fields=(
-        Field("host", "Host", max_length=253, pattern=HOST, format="hostname",
+        Field("host", "Host", max_length=253, pattern=HOST,
               option="proxy-host", metavar="HOST", prompt="Host (e.g. proxy.example.com)",
               description="The proxy's DNS name or IP address",
               hint="the proxy's DNS name or IP address (e.g. 'proxy.corp.example')",

@@ -35,5 +35,9 @@ def new_id() -> str:
     return "".join(reversed(chars))
 
 
+def id_pattern() -> str:
+    return f"^[{_CROCKFORD}]{{{ID_LENGTH}}}$"
+
+
 def is_id(text: str) -> bool:
     return len(text) == ID_LENGTH and all(c in _CROCKFORD for c in text)

@@ -8,11 +8,15 @@ read someone else's items.
 import base64
 import binascii
 import json
+import re
 
 from chalicelib.errors import BadRequest
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# What every token this module issues looks like (URL-safe base64, no padding)
+TOKEN_PATTERN = r"^[A-Za-z0-9_=-]*$"
+MAX_TOKEN = 2048
 
 
 def encode(last_key: dict | None) -> str | None:
@@ -30,6 +34,8 @@ def decode(token: str | None, *, pk: str, key_attr: str = "pk") -> dict | None:
         "the previous page unchanged, or omit it to start from the first page.",
         code="invalid_next_token",
     )
+    if len(token) > MAX_TOKEN or not re.match(TOKEN_PATTERN, token):
+        raise bad
     try:
         padded = token + "=" * (-len(token) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -47,12 +53,9 @@ def decode(token: str | None, *, pk: str, key_attr: str = "pk") -> dict | None:
 
 
 def parse_limit(raw: str | None) -> int:
-    if raw is None or raw == "":
+    if raw is None:
         return DEFAULT_LIMIT
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
+    value = int(raw) if re.fullmatch(r"[0-9]{1,6}", raw) else 0
     if not 1 <= value <= MAX_LIMIT:
         raise BadRequest(
             f"limit must be a whole number from 1 to {MAX_LIMIT} (got {raw!r}).",

@@ -3,6 +3,8 @@
 Besides the creator's bearer token these accept the namespace's own
 credentials (``Authorization: Agent <namespace_id>:<secret>``), which is what
 the reconfiguration script sends."""
+import re
+
 from chalicelib.api import views
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.api.routing import Routes, validate
@@ -86,13 +88,13 @@ def toggle_plan(call):
                                        call.body.active))
 
 
-@routes.route(NS + "/plans/s3-policy", "GET", response="S3Policy",
+@routes.route(NS + "/plans/s3-policy", "GET", response="S3Policy", query=("account_id",),
               summary="The IAM policy an Amazon S3 plan's user needs, for your account id "
                       "(?account_id=123456789012)")
 def s3_policy(call):
     authorize(call.principal, call.params["cluster_id"], namespace=call.params["namespace"])
     account_id = call.query.get("account_id", "")
-    if not (len(account_id) == 12 and account_id.isdigit()):
+    if not re.match(plans.ACCOUNT_ID_PATTERN, account_id):
         raise BadRequest("account_id must be your 12-digit AWS account number, e.g. "
                          "?account_id=123456789012.", code="invalid_account_id")
     return {"account_id": account_id, "policy": plans.s3_policy(account_id)}

@@ -47,7 +47,7 @@ def update_member(call):
     return views.member(member)
 
 
-@routes.route(BASE + "/{email}", "DELETE", status=204,
+@routes.route(BASE + "/{email}", "DELETE", status=204, query=("confirm",),
               summary="Remove a member (creator only); needs ?confirm=true")
 def remove_member(call):
     members.remove(call.principal, call.params["cluster_id"], call.params["namespace"],

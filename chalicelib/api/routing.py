@@ -43,6 +43,7 @@ class RouteSpec:
     tag: str
     errors: tuple = ()
     alt_status: tuple = ()  # other success codes with the same body (e.g. 200 vs 201)
+    query: tuple = ()  # query parameters besides pagination (names in openapi.QUERY_PARAMS)
 
 
 ROUTES: list[RouteSpec] = []
@@ -153,12 +154,12 @@ class Routes:
     def route(self, path: str, method: str, *, summary: str, status: int = 200,
               request: str | None = None, response: str | None = None,
               auth: str = "user", paginated: bool = False, errors: tuple = (),
-              alt_status: tuple = ()):
+              alt_status: tuple = (), query: tuple = ()):
         def decorate(fn):
             spec = RouteSpec(path=path, method=method, view=fn.__name__, summary=summary,
                              status=status, request=request, response=response, auth=auth,
                              paginated=paginated, tag=self.tag, errors=errors,
-                             alt_status=alt_status)
+                             alt_status=alt_status, query=query)
             ROUTES.append(spec)
             blueprint = self.blueprint
 

@@ -9,8 +9,11 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
+from chalicelib import pagination
 from chalicelib.catalogue import CATALOGUE, PLAN_NAME
 from chalicelib.catalogue import Field as CatalogueField
+from chalicelib.domain import names
+from chalicelib.domain import rights as R
 
 ClusterType = Literal["openshift", "kubernetes"]
 Platform = Literal["generic", "eks", "aks", "gke"]
@@ -37,8 +40,10 @@ class ClusterCreate(Strict):
 
 
 class ClusterUpdate(Strict):
-    name: Optional[str] = Field(default=None, min_length=1, max_length=100,
-                                pattern=NAME_PATTERN, description=NAME_HELP)
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+    # not nullable: a cluster always has a name (null is refused like any other non-text)
+    name: str = Field(default=None, min_length=1, max_length=100,
+                      pattern=NAME_PATTERN, description=NAME_HELP)
     description: Optional[str] = Description
     platform: Optional[Platform] = Field(
         default=None, description="Where the cluster runs; 'eks' enables AWS ECR registries")
@@ -47,13 +52,20 @@ class ClusterUpdate(Strict):
     def _something(self):
         if not self.model_fields_set:
             raise ValueError("send at least one of 'name', 'description' or 'platform'")
-        if "name" in self.model_fields_set and self.name is None:
-            raise ValueError("'name' cannot be null; a cluster always has a name")
         return self
 
 
+def dns_label(description: str, *, not_one_of: tuple = (), max_length: int = 200):
+    """A DNS-1123 label.  Pydantic keeps a length guard; the domain checks the
+    rule with a message that states it; the document states the rule."""
+    rule = {"pattern": names.DNS1123_PATTERN, "maxLength": names.MAX_LABEL}
+    if not_one_of:
+        rule["not"] = {"enum": list(not_one_of)}
+    return Field(max_length=max_length, description=description, json_schema_extra=rule)
+
+
 class NamespaceCreate(Strict):
-    name: str = Field(max_length=200, description="A DNS-1123 label, unique within the cluster")
+    name: str = dns_label("A DNS-1123 label, unique within the cluster")
     installation_type: InstallationType
 
 
@@ -213,14 +225,31 @@ Right = Literal["manage_environment", "deploy_app", "scale_app", "edit_app_const
 Role = Literal["developer", "administrator", "custom"]
 
 
+def _role_rules(schema: dict) -> None:
+    """Which rights go with which role (``rights.rights_for``): a fixed role
+    takes no list or exactly its own rights; 'custom' needs a non-empty list."""
+    fixed = [{"properties": {"role": {"const": role}, "rights": {"anyOf": [
+        {"type": "null"},
+        {"type": "array", "items": {"enum": list(granted)},
+         "allOf": [{"contains": {"const": r}} for r in granted]}]}}}
+        for role, granted in R.ROLES.items()]
+    custom = {"properties": {"role": {"const": R.CUSTOM},
+                             "rights": {"type": "array", "minItems": 1}},
+              "required": ["rights"]}
+    schema["oneOf"] = [*fixed, custom]
+
+
 class MemberInvite(Strict):
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+    model_config = ConfigDict(json_schema_extra=_role_rules)
+    email: str = Field(max_length=names.MAX_EMAIL, pattern=names.EMAIL_PATTERN,
+                       json_schema_extra={"format": "email"},
                        description="The invitee's email address; the invitation is bound to it")
     role: Role
     rights: Optional[list[Right]] = Field(default=None, description="Only with role 'custom'")
 
 
 class MemberUpdate(Strict):
+    model_config = ConfigDict(json_schema_extra=_role_rules)
     role: Role
     rights: Optional[list[Right]] = None
 
@@ -267,11 +296,19 @@ class Roles(BaseModel):
 
 # --- operate, activity ---------------------------------------------------------
 
+def _operate_url():
+    from chalicelib.domain import operate
+
+    return Field(default=None, max_length=operate.MAX_URL,
+                 description="https:// (http:// only for localhost); null or left out: no link",
+                 json_schema_extra={"pattern": operate.URL_PATTERN, "format": "uri"})
+
+
 class OperateUrls(Strict):
-    metrics_url: Optional[str] = Field(default=None, max_length=2048)
-    alerts_url: Optional[str] = Field(default=None, max_length=2048)
-    logs_url: Optional[str] = Field(default=None, max_length=2048)
-    backups_url: Optional[str] = Field(default=None, max_length=2048)
+    metrics_url: Optional[str] = _operate_url()
+    alerts_url: Optional[str] = _operate_url()
+    logs_url: Optional[str] = _operate_url()
+    backups_url: Optional[str] = _operate_url()
 
 
 class Operate(BaseModel):
@@ -316,32 +353,98 @@ def _catalogue_field(f: CatalogueField):
     python_type = {"string": str, "integer": int, "boolean": bool}[f.type]
     description = f.description + (" (write-only)" if f.secret and "write-only" not in
                                    f.description else "")
-    return (Optional[python_type], Field(default=None, description=description,
-                                         json_schema_extra=documented or None, **lengths))
+    # not nullable: a field is sent with a value or left out
+    return (python_type, Field(default=None, description=description,
+                               json_schema_extra=documented or None, **lengths))
 
 
 def _choice(values: tuple):
     return bool if set(values) == {True, False} else Literal[values]
 
 
+# --- the documented shape of plans and sections: one schema per variant ---------------
+# Pydantic checks types and lengths of the flat model above; the domain checker
+# (domain/forms) checks per variant what these schemas state: required fields
+# (an empty text counts as missing), no fields of other variants, patterns, ranges.
+
+def field_schema(f: CatalogueField, *, required: bool | None = None) -> dict:
+    required = f.required if required is None else required
+    schema: dict = {"type": f.type, "description": f.description}
+    if f.type == "integer":
+        schema |= {k: getattr(f, k) for k in ("minimum", "maximum") if getattr(f, k) is not None}
+    elif f.type == "string":
+        if f.max_length:
+            schema["maxLength"] = f.max_length
+        rules = {k: getattr(f, k) for k in ("pattern", "format") if getattr(f, k) is not None}
+        if required:
+            schema |= {"minLength": max(1, f.min_length or 1), **rules}
+        elif rules:  # an empty text means "not set"
+            schema["anyOf"] = [{"const": ""}, rules]
+    if f.secret:
+        schema["writeOnly"] = True
+    if f.default is not None:
+        schema["default"] = f.default
+    return schema
+
+
+def variant_schema(title: str, fixed: dict, variant, extra: dict | None = None) -> dict:
+    """One variant: its discriminating values (``fixed``: name → schema), its own
+    fields, nothing else."""
+    properties = {**fixed, **{f.name: field_schema(f) for f in variant.fields}}
+    required = [*fixed, *(f.name for f in variant.fields if f.required)]
+    return {"title": title, "type": "object", "properties": properties, "required": required,
+            "additionalProperties": False, **(extra or {})}
+
+
+def _one_of(variants: list[dict]):
+    def replace(schema: dict) -> None:
+        description = schema.get("description")
+        schema.clear()
+        schema.update({"oneOf": variants, **({"description": description} if description
+                                            else {})})
+    return replace
+
+
 def section_model(group) -> type[BaseModel]:
     """The request model of a configuration section, from the catalogue."""
+    from chalicelib.domain.configuration import VARIANT_RULES
+
     fields = {group.discriminator: (_choice(group.values), ...)}
     fields |= {name: _catalogue_field(f) for name, f in group.all_fields().items()}
-    return create_model(f"{group.name.capitalize()}Config", __base__=Strict, **fields)
+    documented = [variant_schema(f"{group.label}: {v.label}",
+                                 {group.discriminator: {"const": v.value}}, v,
+                                 VARIANT_RULES.get((group.name, v.value)))
+                  for v in group.variants]
+    base = type(f"{group.name.capitalize()}Base", (Strict,), {"model_config": ConfigDict(
+        extra="forbid", strict=True, json_schema_extra=_one_of(documented))})
+    return create_model(f"{group.name.capitalize()}Config", __base__=base, **fields)
 
 
 def plan_model(catalogue) -> type[BaseModel]:
     """The plan request model: the common fields, then every type's fields."""
+    from chalicelib.domain.plans import RESERVED_NAMES
+
+    name = {**field_schema(PLAN_NAME), "not": {"enum": list(RESERVED_NAMES)}}
+    existing = {**field_schema(PLAN_NAME), "description": "Add an existing plan of another "
+                "namespace of the cluster by name (alone)"}
     fields = {
-        "existing": (Optional[str], Field(default=None, max_length=63,
-                                          description="Add an existing plan by name (alone)")),
+        "existing": (str, Field(default=None, max_length=names.MAX_LABEL,
+                                description="Add an existing plan by name (alone)")),
         "name": _catalogue_field(PLAN_NAME),
-        "kind": (Optional[Literal[tuple(g.name for g in catalogue.plans)]], None),
-        "type": (Optional[Literal[catalogue.plan_types]], None),
+        "kind": (Literal[tuple(g.name for g in catalogue.plans)], None),
+        "type": (Literal[catalogue.plan_types], None),
     }
     fields |= {name: _catalogue_field(f) for name, f in catalogue.plan_fields().items()}
-    return create_model("PlanCreate", __base__=Strict, **fields)
+    documented = [{"title": "An existing plan", "type": "object",
+                   "properties": {"existing": existing}, "required": ["existing"],
+                   "additionalProperties": False}]
+    documented += [variant_schema(f"{g.label}: {v.label}",
+                                  {"name": name, "kind": {"const": g.name},
+                                   "type": {"const": v.value}}, v)
+                   for g in catalogue.plans for v in g.variants]
+    base = type("PlanBase", (Strict,), {"model_config": ConfigDict(
+        extra="forbid", strict=True, json_schema_extra=_one_of(documented))})
+    return create_model("PlanCreate", __base__=base, **fields)
 
 
 SECTION_MODELS = {g.name: section_model(g) for g in CATALOGUE.sections}
@@ -463,11 +566,19 @@ EnvironmentState = Literal["provisioning", "ready", "provisioning_failed", "depr
                            "deprovisioning_failed"]
 
 
+def _environment_name():
+    from chalicelib.domain.environments import RESERVED
+
+    return dns_label("A DNS-1123 label, unique in the namespace; not "
+                     + " or ".join(RESERVED), not_one_of=RESERVED)
+
+
 class EnvironmentCreate(Strict):
-    name: str = Field(max_length=200, description="A DNS-1123 label, unique in the namespace; "
-                                                  "not mendix-operator or mendix-agent")
-    database_plan: str = Field(max_length=63)
-    storage_plan: str = Field(max_length=63)
+    name: str = _environment_name()
+    database_plan: str = dns_label("An active database plan of the namespace",
+                                   max_length=names.MAX_LABEL)
+    storage_plan: str = dns_label("An active storage plan of the namespace",
+                                  max_length=names.MAX_LABEL)
     app: Optional[str] = Field(default=None, min_length=1, max_length=100, pattern=NAME_PATTERN,
                                description="The app's name (defaults to the environment's); "
                                            + NAME_HELP)

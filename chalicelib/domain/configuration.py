@@ -39,6 +39,13 @@ def _proxy_rules(settings: dict, secrets: dict, problems: list) -> None:
 
 
 SPECIAL_RULES = {"registry": _registry_rules, "proxy": _proxy_rules}
+# The same rules as JSON Schema, for the OpenAPI document: (section, value) → extra keys
+NOT_SET = {"const": ""}  # an empty text is "not set"
+VARIANT_RULES = {("proxy", True): {"anyOf": [
+    {"properties": {"user": NOT_SET, "password": NOT_SET}},           # neither
+    {"required": ["user", "password"],                                  # or both
+     "properties": {"user": {"minLength": 1}, "password": {"minLength": 1}}},
+]}}
 
 
 def check_section(section: str, cluster, body: dict) -> tuple[dict, dict]:

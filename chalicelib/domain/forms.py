@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from chalicelib.catalogue import Field, Group, Variant
+from chalicelib.errors import Conflict
 
 
 @lru_cache(maxsize=None)
@@ -73,13 +74,14 @@ def check(group: Group, variant: Variant, body: dict, cluster, *, subject: str,
     request model knows, so that fields of other variants are named."""
     problems = []
     if cluster is not None and (why := requires_problem(variant, cluster)):
-        problems.append(why)
+        # a valid body this cluster cannot take: a conflict with the cluster, not bad input
+        raise Conflict(f"{why}.", code="not_for_this_cluster")
     mine = {f.name for f in variant.fields}
     missing = [f for f in variant.fields if f.required and _missing(body.get(f.name))]
     if missing:
         problems.append(f"{subject} needs " + ", ".join(
             f"{f.name!r} ({f.hint})" if f.hint else f.name for f in missing))
-    stray = [name for name in others if name not in mine and not _missing(body.get(name))]
+    stray = [name for name in others if name not in mine and body.get(name) is not None]
     if stray:
         template = variant.stray_message or (subject + " takes no {names}")
         problems.append(template.format(fields=_names(stray), names=", ".join(stray)))

@@ -20,6 +20,8 @@ from chalicelib.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, U
 
 PENDING, ACTIVE, EXPIRED = "pending", "active", "expired"
 DUE = "invite"
+TOKEN_BYTES = 32
+TOKEN_PATTERN = rf"^[A-Za-z0-9_-]{{{-(-TOKEN_BYTES * 4 // 3)}}}$"  # token_urlsafe's shape
 TX_RETRIES = 5
 
 
@@ -91,7 +93,7 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
     if existing is not None and existing.status == ACTIVE:
         raise Conflict(f"{email} is already a member of {name!r}; change their rights with "
                        f"PATCH …/members/{email}.", code="already_member")
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
     now = clock.now()
     expires = now + timedelta(days=settings.invitation_days())
     invitation = models.Invitation(

@@ -1,7 +1,14 @@
 """Kubernetes naming rules, with messages that state the rule."""
 import re
 
-_DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+# What every mail service takes and what fits in a URL path unescaped (…/members/<email>):
+# a dot-separated local part, then DNS labels with a top-level domain of letters.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = (r"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:" + _LABEL + r"\.)+[A-Za-z]{2,63}$")
+MAX_EMAIL = 254
+
+DNS1123_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+_DNS1123_LABEL = re.compile(DNS1123_PATTERN)
 MAX_LABEL = 63
 
 DNS1123_RULE = (

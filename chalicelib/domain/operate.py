@@ -1,30 +1,29 @@
 """Operate URLs of a namespace (seed §4.4): where members find metrics,
 alerts, logs and backups.  Each is optional, https (http only for
 localhost), at most 2048 characters; only the creator sets them."""
-from urllib.parse import urlsplit
+import re
 
 from chalicelib import clock, db, models
+from chalicelib.catalogue import URL_HOST, URL_REST
 from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize
 from chalicelib.errors import Unprocessable
 
 FIELDS = ("metrics_url", "alerts_url", "logs_url", "backups_url")
 MAX_URL = 2048
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+URL_PATTERN = (r"^(https://" + URL_HOST + "|http://(" + "|".join(map(re.escape, LOCAL_HOSTS))
+               + "))" + URL_REST + "$")
 
 
 def url_problem(value: str) -> str | None:
     if len(value) > MAX_URL:
         return f"is {len(value)} characters long; the limit is {MAX_URL}"
-    try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        return "is not a URL"
-    if parts.scheme not in ("https", "http") or not host:
-        return "must be an absolute https:// URL, e.g. https://grafana.example.com/d/app"
-    if parts.scheme == "http" and host not in LOCAL_HOSTS:
+    if re.match(URL_PATTERN, value):
+        return None
+    if value.startswith("http://"):
         return "must use https (plain http is accepted only for localhost)"
-    return None
+    return ("must be an absolute https:// URL with no spaces or characters a URL cannot hold, "
+            "e.g. https://grafana.example.com/d/app")
 
 
 def _item(namespace) -> models.Operate:

@@ -17,6 +17,7 @@ from chalicelib.errors import Conflict, NotFound, Unprocessable
 MASK = "***"
 # Paths under …/plans/ that are routes of their own, so no plan can be named so.
 RESERVED_NAMES = ("s3-policy",)
+ACCOUNT_ID_PATTERN = r"^[0-9]{12}$"
 
 
 def s3_policy(account_id: str) -> dict:
@@ -171,8 +172,8 @@ def usable(namespace, plan_name: str, kind: str) -> models.Plan:
     """A plan a new environment may use: it exists, is of that kind and active."""
     plan = _load(namespace, plan_name)
     if plan is None or plan.plan_kind != kind:
-        raise Unprocessable(f"Namespace {namespace.name!r} has no {kind} plan {plan_name!r}; "
-                            f"list its plans with GET …/plans.", code="plan_not_found")
+        raise NotFound(f"Namespace {namespace.name!r} has no {kind} plan {plan_name!r}; "
+                       f"list its plans with GET …/plans.", code="plan_not_found")
     if plan.active != "true":
         raise Conflict(f"The {kind} plan {plan_name!r} is deactivated and cannot be used for new "
                        "environments; pick an active plan or ask the cluster's creator to "

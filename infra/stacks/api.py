@@ -26,6 +26,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib.api import gateway
 from infra import definitions
 from infra.stacks.config import Config, retention
 from infra.stacks.data import DataStack
@@ -452,6 +453,14 @@ class ApiStack(Stack):
             "ThrottlingBurstLimit": 200, "ThrottlingRateLimit": 100,
         }])
         api.add_resource_dependency(account)
+        # A method or path no route declares: API Gateway answers it without calling the
+        # function; this makes its body our error shape (the local server answers the same).
+        apigateway.CfnGatewayResponse(
+            self, "UnknownRouteResponse", rest_api_id=api.ref,
+            response_type=gateway.GATEWAY_RESPONSE_TYPE,
+            status_code=str(gateway.UNKNOWN_ROUTE_STATUS),
+            response_parameters={"gatewayresponse.header.Content-Type": "'application/json'"},
+            response_templates={"application/json": gateway.unknown_route_body().decode()})
 
     def _api_gateway_logs_role(self) -> iam.Role:
         role = iam.Role(

@@ -208,6 +208,16 @@ def test_the_api_is_traced_and_writes_access_logs(templates, assembly):
     assert "EndpointURL" in assembly.api["Outputs"]
 
 
+def test_unknown_routes_get_the_error_shape_the_local_server_gives(templates):
+    from chalicelib.api import gateway
+
+    templates["api"].has_resource_properties("AWS::ApiGateway::GatewayResponse", {
+        "ResponseType": "MISSING_AUTHENTICATION_TOKEN",
+        "StatusCode": "403",
+        "ResponseTemplates": {"application/json": gateway.unknown_route_body().decode()},
+    })
+
+
 # --- permissions --------------------------------------------------------------------------
 
 def role_of(assembly, handler: str) -> dict:
