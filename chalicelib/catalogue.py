@@ -26,7 +26,7 @@ HOST = r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:.]{2,45}
 IDENTIFIER = r"^[A-Za-z_][A-Za-z0-9_-]{0,62}$"
 # a URL's host and what follows it, in the characters RFC 3986 allows (so that every
 # value the pattern takes is also a JSON Schema "uri")
-URL_HOST = r"([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+URL_HOST = r"([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
 URL_REST = r"(:[0-9]{1,5})?(/([A-Za-z0-9._~:/?#@!$&'()*+,;=-]|%[0-9A-Fa-f]{2})*)?"
 HTTP_URL = r"^https?://" + URL_HOST + URL_REST + "$"
 REGISTRY_URL = r"^[a-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._/-]*)?$"

@@ -76,6 +76,8 @@ _CLUSTER = {"cluster_id": "$response.body#/cluster_id"}
 _NAMESPACE = {"cluster_id": "$response.body#/cluster_id", "namespace": "$response.body#/name"}
 _IN_NAMESPACE = {"cluster_id": "$request.path.cluster_id",
                  "namespace": "$request.path.namespace"}
+# (Operations that also take the namespace's own credentials are left out of the links
+# from create_namespace: those credentials see their own namespace only.)
 LINKS = {
     "create_cluster": {op: _CLUSTER for op in (
         "get_cluster", "update_cluster", "delete_cluster", "create_namespace", "list_namespaces",
@@ -83,7 +85,7 @@ LINKS = {
     "create_namespace": {op: _NAMESPACE for op in (
         "get_namespace", "delete_namespace", "get_installation", "rotate_agent_credentials",
         "send_command", "list_commands", "invite_member", "list_members", "get_operate",
-        "put_operate", "namespace_activity", "get_configuration", "save_plan", "list_plans", "s3_policy",
+        "put_operate", "namespace_activity", "s3_policy",
         "create_environment", "list_environments")},
     "save_plan": {"toggle_plan": {**_IN_NAMESPACE, "plan": "$response.body#/name"}},
     "invite_member": {op: {**_IN_NAMESPACE, "email": "$response.body#/email"}

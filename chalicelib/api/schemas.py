@@ -240,7 +240,7 @@ def _role_rules(schema: dict) -> None:
 
 
 class MemberInvite(Strict):
-    model_config = ConfigDict(json_schema_extra=_role_rules)
+    model_config = ConfigDict(json_schema_extra=_role_rules, regex_engine="python-re")
     email: str = Field(max_length=names.MAX_EMAIL, pattern=names.EMAIL_PATTERN,
                        json_schema_extra={"format": "email"},
                        description="The invitee's email address; the invitation is bound to it")

@@ -6,7 +6,8 @@ writes): a cluster, a connected namespace with its agent credentials, an
 ephemeral database and storage plan, an environment, a command and a pending
 member.  Generated valid requests use those ids for the parameters the seed
 knows, so that every operation can get past "not found"; invalid ones stay as
-generated.  Each response's status is logged (``CM_FUZZ_LOG``) so the test can
+generated.  Who calls is set per operation in the run's configuration file (the
+invitee accepts, the namespace's own credentials configure).  Each response's status is logged (``CM_FUZZ_LOG``) so the test can
 check that every operation answered 2xx at least once.
 
 What this adds to the document is only what OpenAPI cannot say:
@@ -25,10 +26,9 @@ from schemathesis.generation.meta import TestPhase
 SEED = json.loads(open(os.environ["CM_FUZZ_SEED"]).read())
 LOG = os.environ["CM_FUZZ_LOG"]
 
-# operations whose seeded ids must not be used: they would end the seed (rotating the
-# agent secret, deleting what the others need); links and generated ids reach them
-KEEP_GENERATED = {"delete_cluster", "delete_namespace", "rotate_agent_credentials",
-                  "delete_environment", "remove_member"}
+# operations that would end the seed (rotating the agent secret, deleting what the others
+# need) act on spare things of their own; deleting the cluster is left to the links
+KEEP_GENERATED = {"delete_cluster"}
 
 
 def _operation_id(case) -> str:
@@ -56,16 +56,15 @@ def map_case(ctx, case):
     if not _positive(case) or case.meta.phase.name == TestPhase.STATEFUL:
         return case
     if op not in KEEP_GENERATED:
+        values = {**SEED["path"], **SEED["spare"].get(op, {})}
         for name in list(case.path_parameters or {}):
-            if name in SEED["path"]:
-                case.path_parameters[name] = SEED["path"][name]
-    if op in SEED["agent_operations"]:
-        case.headers = {**(case.headers or {}), "Authorization": SEED["agent_authorization"]}
-    if op == "accept_invitation":
-        case.headers = {**(case.headers or {}), "Authorization": SEED["invitee_authorization"]}
+            if name in values:
+                case.path_parameters[name] = values[name]
     if op == "create_environment" and isinstance(case.body, dict):
         case.body["database_plan"] = SEED["path"]["database_plan"]
         case.body["storage_plan"] = SEED["path"]["storage_plan"]
+    if op == "open_agent_session" and isinstance(case.body, dict):
+        case.body.update(SEED["agent_session"])
     if op == "put_configuration_section":
         section = _section_of(case.body)
         if section:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from chalicelib.catalogue import CATALOGUE
+from tests.agent.process import AgentProcess, fault, installation_parameters, wait_for
 from tests.apiclient import Api, unique_email
 from tests.e2e.helpers import MEMBERS, ONE, add_namespace, invitation_token
 
@@ -29,15 +30,25 @@ EXCLUDED_CHECKS = {
 }
 
 
-def seed_context(stack, mint) -> dict:
-    """A fresh, valid context the generated requests act in."""
+def _environment(api, where, name, state):
+    resp = api.post(ONE + "/environments", json={"name": name, "database_plan": "fuzz-db",
+                                                 "storage_plan": "fuzz-files"}, **where)
+    assert resp.status_code == 201, resp.text
+    wait_for(lambda: api.get(ONE + "/environments/{env}", env=name, **where).json()["state"]
+             == state, 60, f"environment {name} {state}")
+
+
+def seed_context(stack, mint, agent_dir) -> dict:
+    """A fresh, valid context the generated requests act in, with the real
+    agent connected to its namespace (so environments get ready, or fail)."""
     api = Api(stack.api_url, mint(unique_email("fuzz")))
     cluster = api.post("/clusters", json={"name": "fuzz", "type": "openshift",
                                           "platform": "eks"}).json()
     cid = cluster["cluster_id"]
     ns = add_namespace(api, cid, "fuzz-ns")["name"]
     where = {"cluster_id": cid, "namespace": ns}
-    parameters = api.get(ONE + "/installation", **where).json()["parameters"]
+    parameters = installation_parameters(api, where)
+    agent = AgentProcess(parameters, agent_dir)
     for plan in ({"name": "fuzz-db", "kind": "database", "type": "ephemeral"},
                  {"name": "fuzz-files", "kind": "storage", "type": "ephemeral"},
                  {"name": "fuzz-toggle", "kind": "database", "type": "ephemeral"}):
@@ -46,23 +57,35 @@ def seed_context(stack, mint) -> dict:
                           ("registry", {"type": "openshift4"}), ("proxy", {"enabled": False})):
         resp = api.put(ONE + "/configuration/{section}", json=body, section=section, **where)
         assert resp.status_code == 200, resp.text
-    env = api.post(ONE + "/environments", json={"name": "fuzz-env", "database_plan": "fuzz-db",
-                                                "storage_plan": "fuzz-files"}, **where)
-    assert env.status_code == 201, env.text
+    _environment(api, where, "fuzz-env", "ready")
+    _environment(api, where, "fuzz-spare", "ready")  # for DELETE
+    fault(agent_dir, "--fail-always")
+    _environment(api, where, "fuzz-failed", "provisioning_failed")  # for retry-provisioning
+    fault(agent_dir, "--clear")
     command = api.post(ONE + "/commands", json={"type": "ping"}, **where)
     assert command.status_code == 201, command.text
-    invitee = unique_email("invitee")
-    assert api.post(MEMBERS, json={"email": invitee, "role": "developer"},
-                    **where).status_code == 201
+    invitee, spare_member = unique_email("invitee"), unique_email("spare")
+    for email in (invitee, spare_member):
+        assert api.post(MEMBERS, json={"email": email, "role": "developer"},
+                        **where).status_code == 201
+    add_namespace(api, cid, "fuzz-spare")
     agent_ops = [op["operationId"] for ops in api.doc["paths"].values() for op in ops.values()
                  if {"agent": []} in op.get("security", [])]
-    return {
+    return agent, {
         "token": api.token,
         "path": {**where, "plan": "fuzz-toggle", "env": "fuzz-env",
                  "command_id": command.json()["command_id"], "email": invitee,
                  "token": invitation_token(stack, invitee),
                  "database_plan": "fuzz-db", "storage_plan": "fuzz-files"},
+        # what the operations that delete or rotate act on, so the rest keeps working
+        "spare": {"delete_namespace": {"namespace": "fuzz-spare"},
+                  "rotate_agent_credentials": {"namespace": "fuzz-spare"},
+                  "delete_environment": {"env": "fuzz-spare"},
+                  "retry_provisioning": {"env": "fuzz-failed"},
+                  "remove_member": {"email": spare_member}},
         "agent_operations": agent_ops,
+        "agent_session": {"namespace_id": parameters["namespace_id"],
+                          "secret": parameters["agent_secret"]},
         "agent_authorization": f"Agent {parameters['namespace_id']}:{parameters['agent_secret']}",
         "invitee_authorization": f"Bearer {mint(invitee)}",
         "section_values": {g.name: list(g.values) for g in CATALOGUE.sections},
@@ -72,27 +95,47 @@ def seed_context(stack, mint) -> dict:
     }
 
 
+def run_configuration(seed: dict) -> str:
+    """schemathesis.toml: who calls.  The creator's bearer token, but the invitee
+    accepts the invitation and the namespace's own credentials configure."""
+    def headers(value):
+        return "headers = { Authorization = " + json.dumps(value) + " }\n"
+
+    return (headers(f"Bearer {seed['token']}")
+            # 410: an invitation used or expired is gone, as a deleted resource is not found
+            + "\n[checks.positive_data_acceptance]\nexpected-statuses = "
+            + json.dumps(["2xx", "3xx", "401", "403", "404", "409", "410", "429", "5xx"]) + "\n"
+            + "\n[[operations]]\ninclude-operation-id = " + json.dumps(seed["agent_operations"])
+            + "\n" + headers(seed["agent_authorization"])
+            + "\n[[operations]]\ninclude-operation-id = \"accept_invitation\"\n"
+            + headers(seed["invitee_authorization"]))
+
+
 def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, mint, tmp_path):
-    seed = seed_context(stack, mint)
+    agent, seed = seed_context(stack, mint, tmp_path / "agent")
     (tmp_path / "seed.json").write_text(json.dumps(seed))
     log = tmp_path / "calls.ndjson"
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.e2e.schemathesis_hooks",
            "CM_FUZZ_SEED": str(tmp_path / "seed.json"), "CM_FUZZ_LOG": str(log),
            "PYTHONPATH": str(ROOT)}
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(run_configuration(seed))
     st = Path(sys.executable).parent / "st"
     started = time.monotonic()
     result = subprocess.run(
-        [str(st), "run", f"{stack.api_url}/openapi.json",
-         "-H", f"Authorization: Bearer {seed['token']}",
+        [str(st), "--config-file", str(config), "run", f"{stack.api_url}/openapi.json",
          "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
          "--phases", "examples,coverage,fuzzing,stateful",
          "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),
          "--workers", "2", "--no-color"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     seconds = time.monotonic() - started
+    agent.close()
     out = result.stdout
     calls = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
     reached = {c["operation"] for c in calls if 200 <= c["status"] < 300}
+    if "Loaded specification" in out:  # schemathesis's own GET /openapi.json (200)
+        reached.add("openapi_document")
     cases = re.search(r"(\d+) generated", out)
     print(f"\nschemathesis: {cases.group(1) if cases else '?'} cases generated, "
           f"{len(calls)} requests, {len(reached)}/{len(seed['operations'])} operations "
