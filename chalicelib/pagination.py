@@ -55,7 +55,8 @@ def decode(token: str | None, *, pk: str, key_attr: str = "pk") -> dict | None:
 def parse_limit(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_LIMIT
-    value = int(raw) if re.fullmatch(r"[0-9]{1,6}", raw) else 0
+    # a whole number; JSON Schema's integer includes 5.0, so that is 5 too
+    value = int(raw.split(".")[0]) if re.fullmatch(r"[0-9]{1,6}(\.0+)?", raw) else 0
     if not 1 <= value <= MAX_LIMIT:
         raise BadRequest(
             f"limit must be a whole number from 1 to {MAX_LIMIT} (got {raw!r}).",

@@ -5,11 +5,11 @@ Responses are plain dicts built in ``views``; the tests check them against
 these models through the OpenAPI document.  Imported only on the first
 request that needs validation (pydantic is not free at cold start).
 """
-from typing import Literal, Optional, Union
+from typing import Annotated, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, create_model,
+                      model_validator)
 
-from chalicelib import pagination
 from chalicelib.catalogue import CATALOGUE, PLAN_NAME
 from chalicelib.catalogue import Field as CatalogueField
 from chalicelib.domain import names
@@ -339,6 +339,14 @@ class ActivityPage(BaseModel):
 
 # --- configuration and plans --------------------------------------------------
 
+def _whole(value):
+    """JSON Schema's integer includes 5.0: take it as 5 (text stays refused)."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole)]
+
+
 def _catalogue_field(f: CatalogueField):
     """A catalogue field as an optional pydantic field.  Types and lengths are
     enforced here; patterns and ranges are documented here and checked by
@@ -350,7 +358,7 @@ def _catalogue_field(f: CatalogueField):
     if f.default is not None:
         documented["default"] = f.default
     lengths = {"max_length": f.max_length} if f.type == "string" and f.max_length else {}
-    python_type = {"string": str, "integer": int, "boolean": bool}[f.type]
+    python_type = {"string": str, "integer": WholeNumber, "boolean": bool}[f.type]
     description = f.description + (" (write-only)" if f.secret and "write-only" not in
                                    f.description else "")
     # not nullable: a field is sent with a value or left out
