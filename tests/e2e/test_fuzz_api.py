@@ -21,8 +21,12 @@ from tests.apiclient import Api, unique_email
 from tests.e2e.helpers import MEMBERS, ONE, add_namespace, invitation_token
 
 ROOT = Path(__file__).resolve().parents[2]
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 4
 SEED = 1
+# The coverage phase (every boundary of every parameter, ~1,800 requests here) takes
+# about six minutes on two cores; test_contract_schemas.py samples the documented
+# bodies instead, and this run keeps examples, fuzzing and the stateful phase.
+PHASES = "examples,fuzzing,stateful"
 EXCLUDED_CHECKS = {
     # Undeclared methods get API Gateway's 403 missing_authentication_token (declared in the
     # document's info and components.responses.UnknownRoute), not the 405 + Allow this expects.
@@ -125,7 +129,7 @@ def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, m
     result = subprocess.run(
         [str(st), "--config-file", str(config), "run", f"{stack.api_url}/openapi.json",
          "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
-         "--phases", "examples,coverage,fuzzing,stateful",
+         "--phases", PHASES,
          "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),
          "--workers", "2", "--no-color"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
@@ -138,7 +142,7 @@ def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, m
         reached.add("openapi_document")
     cases = re.search(r"(\d+) generated", out)
     print(f"\nschemathesis: {cases.group(1) if cases else '?'} cases generated, "
-          f"{len(calls)} requests, {len(reached)}/{len(seed['operations'])} operations "
+          f"{len(calls)} requests, {len(reached & set(seed["operations"]))}/{len(seed["operations"])} operations "
           f"reached with a 2xx, {seconds:.0f} s")
     assert result.returncode == 0, out[-12000:] + result.stderr[-3000:]
     assert "Authentication failed" not in out and "Missing test data" not in out, out[-6000:]
