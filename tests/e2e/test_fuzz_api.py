@@ -142,7 +142,7 @@ def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, m
         reached.add("openapi_document")
     cases = re.search(r"(\d+) generated", out)
     print(f"\nschemathesis: {cases.group(1) if cases else '?'} cases generated, "
-          f"{len(calls)} requests, {len(reached & set(seed["operations"]))}/{len(seed["operations"])} operations "
+          f"{len(calls)} requests, {len(reached & set(seed['operations']))}/{len(seed['operations'])} operations "
           f"reached with a 2xx, {seconds:.0f} s")
     assert result.returncode == 0, out[-12000:] + result.stderr[-3000:]
     assert "Authentication failed" not in out and "Missing test data" not in out, out[-6000:]
