@@ -39,7 +39,8 @@ def put(api, where, section, body):
 
 def test_ingress_rules(user, k8s, openshift):
     resp = put(user, k8s, "ingress", {"type": "openshift_route", "tls": True})
-    assert resp.status_code == 422 and "only on OpenShift" in resp.json()["message"]
+    # a valid body this cluster cannot take: a conflict with the cluster (409), not bad input
+    assert resp.status_code == 409 and "only on OpenShift" in resp.json()["message"]
     resp = put(user, k8s, "ingress", {"type": "ingress", "tls": False})
     assert resp.status_code == 422 and "domain" in resp.json()["message"]
     resp = put(user, k8s, "ingress", {"type": "ingress", "domain": "Not A Domain", "tls": True})
@@ -56,11 +57,11 @@ def test_ingress_rules(user, k8s, openshift):
 
 
 def test_registry_rules_and_masked_secret(user, k8s, openshift, eks):
-    assert put(user, k8s, "registry", {"type": "openshift4"}).status_code == 422
+    assert put(user, k8s, "registry", {"type": "openshift4"}).status_code == 409
     assert put(user, openshift, "registry", {"type": "openshift4"}).status_code == 200
     ecr = {"type": "ecr", "pull_url": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apps"}
     resp = put(user, k8s, "registry", ecr)
-    assert resp.status_code == 422 and "EKS" in resp.json()["message"]
+    assert resp.status_code == 409 and "EKS" in resp.json()["message"]
     assert put(user, eks, "registry", ecr).status_code == 200
     resp = put(user, k8s, "registry", {"type": "generic_auth", "pull_url": "registry.example.com/a"})
     assert resp.status_code == 422 and "'name'" in resp.json()["message"]
@@ -259,7 +260,7 @@ def test_a_write_that_loses_a_race_leaves_no_secret_behind(user, k8s, target):
 def test_ecr_becomes_possible_once_the_platform_is_set(user, k8s):
     ecr = {"type": "ecr", "pull_url": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apps"}
     refused = put(user, k8s, "registry", ecr)
-    assert refused.status_code == 422 and "PATCH" in refused.json()["message"]
+    assert refused.status_code == 409 and "PATCH" in refused.json()["message"]
     patched = user.patch("/clusters/{cluster_id}", cluster_id=k8s["cluster_id"],
                          json={"platform": "eks"})
     assert patched.status_code == 200 and patched.json()["platform"] == "eks"
