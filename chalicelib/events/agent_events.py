@@ -73,11 +73,15 @@ def _task_result(namespace_id: str, event: dict) -> str:
     if not isinstance(token, str) or not isinstance(environment, str):
         raise envelopes.PoisonEvent("task_result without task_token or environment")
     ok = bool(event.get("ok"))
+    # The token is checked first (by the workflow service): a forged or stale
+    # result must not write anything.
+    delivered = workflows.report(token, ok, event.get("result"), event.get("error"))
+    if not delivered:
+        return "duplicate"
     if not ok:
         environments.record_agent_error(namespace_id, environment,
                                         str(event.get("error") or "the agent reported a failure"))
-    delivered = workflows.report(token, ok, event.get("result"), event.get("error"))
-    return "task reported" if delivered else "duplicate"
+    return "task reported"
 
 
 def handle(event: dict, context) -> dict:
