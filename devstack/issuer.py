@@ -35,13 +35,15 @@ def ensure_keys(state_dir: Path) -> Path:
 
 def mint(state_dir: Path, email: str, *, issuer: str, audience: str,
          ttl_seconds: int = 12 * 3600, claims: dict | None = None) -> str:
-    """A signed ID token for ``email``; ``claims`` adds or (with None) removes claims."""
+    """A signed ID token for ``email`` (verified: ``email_verified`` is true);
+    ``claims`` adds, overrides (e.g. ``{"email_verified": False}``) or, with
+    None, removes claims."""
     ensure_keys(state_dir)
     private_path, _ = paths(state_dir)
     now = int(time.time())
     body = {
         "iss": issuer, "aud": audience, "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, email)),
-        "email": email, "iat": now, "exp": now + ttl_seconds,
+        "email": email, "email_verified": True, "iat": now, "exp": now + ttl_seconds,
     }
     for name, value in (claims or {}).items():
         if value is None:
