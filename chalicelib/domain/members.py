@@ -118,19 +118,20 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
         if db.condition_failed(exc):
             raise db.concurrent_change(f"The membership of {email}") from None
         raise
-    link = f"{(settings.portal_url() or base_url).rstrip('/')}/invitations/{token}"
+    link = f"{settings.console_url()}/invitations/{token}"
+    accept_url = f"{base_url.rstrip('/')}/invitations/{token}/accept"
     mail.send(email, f"You are invited to namespace {name} of cluster {grant.cluster.name}",
               _invitation_text(principal.email, grant.cluster.name, name, role, granted, link,
-                               expires))
+                               accept_url, expires))
     return member, existing is not None
 
 
-def _invitation_text(inviter, cluster, name, role, granted, link, expires) -> str:
+def _invitation_text(inviter, cluster, name, role, granted, link, accept_url, expires) -> str:
     listed = "\n".join(f"  - {R.DESCRIPTIONS[r]}" for r in granted)
     return (f"{inviter} invited you to namespace '{name}' of cluster '{cluster}' "
             f"as {role}, with these rights:\n{listed}\n\n"
             f"To accept, sign in with this email address and open:\n  {link}\n"
-            f"(API: POST {link}/accept with your bearer token.)\n\n"
+            f"(API: POST {accept_url} with your bearer token.)\n\n"
             f"The link works once and expires on {clock.iso(expires)}.\n")
 
 

@@ -160,3 +160,17 @@ def test_activity_log_records_who_what_when_newest_first(stack, user, other_user
     ns_entries = other_user.get(ONE + "/activity", cluster_id=cid, namespace=name).json()["items"]
     assert [e["action"] for e in ns_entries][:3] == ["accept_invitation", "invite_member", "put_operate"]
     assert other_user.get("/clusters/{cluster_id}/activity", cluster_id=cid).status_code == 403
+
+
+def test_the_mail_links_to_the_console_page_and_names_the_api_call(stack, user, other_user, ns):
+    """Issue 12 item 16: the link opens the web console's invitation page (where the
+    invitee signs in and accepts); the API's POST …/accept stays for scripts."""
+    cid, name = ns
+    user.post(MEMBERS, cluster_id=cid, namespace=name,
+              json={"email": other_user.email, "role": "developer"})
+    token = invitation_token(stack, other_user.email)
+    body = sent_mail(stack, other_user.email)[-1]["body"]
+    console = stack.env().get("CONSOLE_URL") or "http://127.0.0.1:8080"
+    assert f"{console}/invitations/{token}\n" in body
+    assert f"POST {stack.api_url}/invitations/{token}/accept" in body
+    assert other_user.post(ACCEPT, token=token).status_code == 200
