@@ -206,11 +206,17 @@ Right = Literal["manage_environment", "deploy_app", "scale_app", "edit_app_const
                 "manage_scheduled_events", "view_logs", "view_alerts", "view_metrics",
                 "manage_backups"]
 Role = Literal["developer", "administrator", "custom"]
+# What every mail service takes and what fits in a URL path unescaped (…/members/<email>):
+# a dot-separated local part, then DNS labels with a top-level domain of letters.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = (r"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:" + _LABEL + r"\.)+[A-Za-z]{2,63}$")
 
 
 class MemberInvite(Strict):
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                       description="The invitee's email address; the invitation is bound to it")
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN,
+                       description="The invitee's email address; the invitation is bound to it "
+                                   "(letters, digits and . _ % + - before the @; a domain name "
+                                   "after it)")
     role: Role
     rights: Optional[list[Right]] = Field(default=None, description="Only with role 'custom'")
 

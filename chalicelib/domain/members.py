@@ -108,6 +108,18 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
     member.invited_by, member.invite_hash = principal.email, token_hash(token)
     member.invite_expires_at, member.updated_at = clock.iso(expires), clock.iso(now)
     member.gsi2pk, member.gsi2sk = models.due_pk(DUE, 0), clock.iso(expires)
+    # The mail goes first: an address the mail service refuses leaves nothing
+    # behind.  (A link mailed for a write that then loses a race answers "no
+    # such invitation"; the caller got a 409 and invites again.)
+    link = f"{settings.console_url()}/invitations/{token}"
+    accept_url = f"{base_url.rstrip('/')}/invitations/{token}/accept"
+    try:
+        mail.send(email, f"You are invited to namespace {name} of cluster {grant.cluster.name}",
+                  _invitation_text(principal.email, grant.cluster.name, name, role, granted,
+                                   link, accept_url, expires))
+    except mail.Refused as exc:
+        raise Unprocessable(f"The mail service refused the address {email} ({exc}); check the "
+                            "address and invite again.", code="email_refused") from None
     try:
         with db.transaction() as tx:
             tx.save(invitation, condition=models.Item.pk.does_not_exist())
@@ -118,11 +130,6 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
         if db.condition_failed(exc):
             raise db.concurrent_change(f"The membership of {email}") from None
         raise
-    link = f"{settings.console_url()}/invitations/{token}"
-    accept_url = f"{base_url.rstrip('/')}/invitations/{token}/accept"
-    mail.send(email, f"You are invited to namespace {name} of cluster {grant.cluster.name}",
-              _invitation_text(principal.email, grant.cluster.name, name, role, granted, link,
-                               accept_url, expires))
     return member, existing is not None
 
 
