@@ -62,6 +62,15 @@ def start(environment: models.Environment, operation: str, plans: dict, attempt_
     return response["executionArn"]
 
 
+def stop(execution_arn: str) -> None:
+    """Stop a run (its environment left the manager); a finished one is left alone."""
+    sfn = aws.client("stepfunctions")
+    try:
+        sfn.stop_execution(executionArn=execution_arn, cause="removed from Cluster Manager")
+    except sfn.exceptions.ExecutionDoesNotExist:
+        pass
+
+
 def report(task_token: str, ok: bool, result: dict | None, error: str | None) -> bool:
     """Hand the agent's answer to the waiting workflow; False when the attempt
     is already over (timed out, or answered before: a redelivered event)."""

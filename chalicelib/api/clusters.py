@@ -41,10 +41,12 @@ def update_cluster(call):
 
 
 @routes.route("/clusters/{cluster_id}", "DELETE", response="ClusterDeleted",
-              summary="Remove a cluster and everything under it from the portal (creator only); "
-                      "the platform itself is untouched")
+              summary="Remove a cluster and everything under it from the manager (creator "
+                      "only); nothing on the platform is touched or deprovisioned. With "
+                      "environments present it needs ?confirm=true")
 def delete_cluster(call):
     cluster_id = call.params["cluster_id"]
-    clusters.delete(call.principal, cluster_id)
+    left = clusters.delete(call.principal, cluster_id, confirm=call.query.get("confirm") == "true")
     call.activity = False  # its activity log went with it
-    return {"cluster_id": cluster_id, "deleted": True, "message": clusters.PLATFORM_UNTOUCHED}
+    return {"cluster_id": cluster_id, "deleted": True, "message": clusters.PLATFORM_UNTOUCHED,
+            "left_on_platform": left}

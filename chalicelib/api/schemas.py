@@ -99,10 +99,34 @@ class NamespacePage(BaseModel):
     next_token: Optional[str]
 
 
+class EnvironmentRef(BaseModel):
+    namespace: str
+    name: str
+
+
+class ClusterLeftOnPlatform(BaseModel):
+    namespaces: list[str] = Field(description="Namespaces that still exist on the platform")
+    environments: list[EnvironmentRef] = Field(
+        description="Environments that still run there (nothing was deprovisioned)")
+
+
 class ClusterDeleted(BaseModel):
     cluster_id: str
     deleted: bool
     message: str
+    left_on_platform: ClusterLeftOnPlatform
+
+
+class NamespaceLeftOnPlatform(BaseModel):
+    namespace: str
+    environments: list[str] = Field(description="Environments that still run there")
+
+
+class NamespaceDeleted(BaseModel):
+    namespace: str
+    deleted: bool
+    message: str
+    left_on_platform: NamespaceLeftOnPlatform
 
 
 class OpenApiDocument(BaseModel):

@@ -155,7 +155,13 @@ def principal_from_header(value: str):
 
 def open_session(namespace_id: str, secret: str) -> dict:
     namespace = verify(namespace_id, secret)
-    cluster = models.Cluster.get(models.cluster_pk(namespace.cluster_id), models.CLUSTER_SK)
+    try:  # a namespace whose cluster is gone (or going) is gone too
+        cluster = models.Cluster.get(models.cluster_pk(namespace.cluster_id), models.CLUSTER_SK,
+                                     consistent_read=True)
+    except models.Cluster.DoesNotExist:
+        raise revoked() from None
+    if cluster.deleting:
+        raise revoked()
     granted = aws.sts().assume_role(
         RoleArn=settings.agent_role_arn(),
         RoleSessionName=f"ns-{namespace_id}",

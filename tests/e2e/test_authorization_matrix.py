@@ -43,7 +43,7 @@ MATRIX = {
     ("POST", NS): expect(201, 403, 403, 403, 403),
     ("GET", NS): EVERYONE,
     ("GET", ONE): VIEW_NS,
-    ("DELETE", ONE): expect(204, 403, 403, 403, 404),
+    ("DELETE", ONE): expect(200, 403, 403, 403, 404),
     ("GET", ONE + "/installation"): MANAGE_NS,
     ("POST", ONE + "/agent-credentials/rotate"): MANAGE_NS,
     ("POST", ONE + "/commands"): expect(201, 403, 403, 403, 404),

@@ -115,3 +115,94 @@ def test_an_expired_invitation_is_no_dead_end_either(alice, ns):
                                        role="developer", rights=None,
                                        base_url="http://api.example.com")
     assert refreshed and member.status == "pending"
+
+
+# --- item 4: deletes racing with creates; a missing parent is "gone", never a 500 -----
+
+def _queue_exists(namespace_id):
+    import boto3
+
+    from chalicelib import queues
+
+    try:
+        boto3.client("sqs").get_queue_url(QueueName=queues.command_queue_name(namespace_id))
+        return True
+    except boto3.client("sqs").exceptions.QueueDoesNotExist:
+        return False
+
+
+def test_a_namespace_added_while_the_cluster_is_deleted_goes_with_it(alice, monkeypatch):
+    """The delete read the cluster, then a namespace was added, then the delete went on:
+    the late namespace used to survive (with its queues and secret)."""
+    from chalicelib.domain import access
+
+    cluster = clusters.create(alice, name="c", type="kubernetes", description=None,
+                              platform=None).cluster
+    late = {}
+    real = access.authorize
+
+    def authorize_then_someone_adds_a_namespace(*args, **kwargs):
+        grant = real(*args, **kwargs)
+        if kwargs.get("resume_delete") and not late:
+            late["ns"] = namespaces.create(alice, cluster.cluster_id, name="late",
+                                           installation_type="connected")[1]
+        return grant
+
+    monkeypatch.setattr(clusters, "authorize", authorize_then_someone_adds_a_namespace)
+    clusters.delete(alice, cluster.cluster_id)
+    assert list(models.Item.query(models.cluster_pk(cluster.cluster_id))) == []
+    assert list(models.Item.query(models.namespace_pk(late["ns"].namespace_id))) == []
+    assert not _queue_exists(late["ns"].namespace_id)
+
+
+def test_an_environment_created_during_the_delete_stops_an_unconfirmed_delete(alice, apps,
+                                                                              monkeypatch):
+    from chalicelib.domain import access
+    from chalicelib.errors import Conflict
+
+    real = access.authorize
+
+    def authorize_then_someone_adds_an_environment(*args, **kwargs):
+        grant = real(*args, **kwargs)
+        if kwargs.get("resume_delete"):
+            environment(apps, "sneaky", state="ready")
+            models.Namespace(apps.pk, apps.sk).update(
+                actions=[models.Namespace.environment_count.add(1)], add_version_condition=False)
+        return grant
+
+    monkeypatch.setattr(clusters, "authorize", authorize_then_someone_adds_an_environment)
+    with pytest.raises(Conflict) as err:
+        clusters.delete(alice, apps.cluster_id)
+    assert "sneaky" in err.value.message and "confirm=true" in err.value.message
+    assert models.Cluster.get(models.cluster_pk(apps.cluster_id), "CLUSTER").deleting is None
+    assert models.Namespace.get(apps.pk, apps.sk).deleting is None
+    assert models.Environment.get(models.namespace_pk(apps.namespace_id),
+                                  models.environment_sk("sneaky")).state == "ready"
+
+
+def test_an_agent_whose_cluster_is_gone_is_refused_not_a_500(ns):
+    from chalicelib.errors import Unauthorized
+
+    secret = agents.stored_secret(ns.namespace_id)["secret"]
+    models.Cluster(models.cluster_pk(ns.cluster_id), models.CLUSTER_SK).delete(
+        add_version_condition=False)
+    with pytest.raises(Unauthorized):
+        agents.open_session(ns.namespace_id, secret)
+
+
+# --- item 18: removing from the manager leaves the platform alone --------------------
+
+def test_a_cluster_with_environments_goes_only_when_confirmed_and_says_what_stays(alice, apps):
+    from chalicelib.errors import Conflict
+
+    environment(apps, "shop", state="ready")
+    models.Namespace(apps.pk, apps.sk).update(
+        actions=[models.Namespace.environment_count.add(1)], add_version_condition=False)
+    with pytest.raises(Conflict) as err:
+        clusters.delete(alice, apps.cluster_id)
+    assert "confirm=true" in err.value.message and "shop" in err.value.message
+    left = clusters.delete(alice, apps.cluster_id, confirm=True)
+    assert left == {"namespaces": ["apps"], "environments": [{"namespace": "apps",
+                                                             "name": "shop"}]}
+    assert list(models.Item.query(models.cluster_pk(apps.cluster_id))) == []
+    assert list(models.Item.query(models.namespace_pk(apps.namespace_id))) == []

@@ -124,3 +124,4 @@ def test_a_cluster_with_environments_is_not_deleted(alice, ns):
         clusters.delete(alice, ns.cluster_id)
     assert "apps" in err.value.message
     assert models.Cluster.get(models.cluster_pk(ns.cluster_id), models.CLUSTER_SK).deleting is None
+    assert models.Namespace.get(ns.pk, ns.sk).deleting is None
