@@ -162,6 +162,7 @@ class Cluster(Item, discriminator="cluster"):
     platform = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     creator = UnicodeAttribute()
+    managers = UnicodeAttribute(null=True)  # JSON list of emails the creator appointed
     updated_at = UnicodeAttribute(null=True)
     deleting = UnicodeAttribute(null=True)  # set while a delete is under way
     version = VersionAttribute()
@@ -173,7 +174,7 @@ class ClusterAccess(Item, discriminator="access"):
     GetItem.  ``memberships`` (JSON) maps namespace_id → rights for members."""
 
     cluster_id = UnicodeAttribute()
-    role = UnicodeAttribute()  # creator | member
+    role = UnicodeAttribute()  # creator | manager | member
     memberships = UnicodeAttribute(default="{}")
     version = VersionAttribute()
 

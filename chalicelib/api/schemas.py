@@ -9,6 +9,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from chalicelib.domain import names
+
 ClusterType = Literal["openshift", "kubernetes"]
 Platform = Literal["generic", "eks", "aks", "gke"]
 InstallationType = Literal["connected", "standalone"]
@@ -85,8 +87,14 @@ class Cluster(BaseModel):
     creator: str
     created_at: str
     updated_at: Optional[str]
-    my_role: Literal["creator", "member"]
+    my_role: Literal["creator", "manager", "member"]
     namespaces: list[NamespaceSummary]
+
+
+class ClusterManagers(BaseModel):
+    creator: str
+    managers: list[str] = Field(description="Users the creator appointed: they add namespaces "
+                                            "and manage members and plans, with every right")
 
 
 class ClusterPage(BaseModel):
@@ -230,10 +238,7 @@ Right = Literal["manage_environment", "deploy_app", "scale_app", "edit_app_const
                 "manage_scheduled_events", "view_logs", "view_alerts", "view_metrics",
                 "manage_backups"]
 Role = Literal["developer", "administrator", "custom"]
-# What every mail service takes and what fits in a URL path unescaped (…/members/<email>):
-# a dot-separated local part, then DNS labels with a top-level domain of letters.
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL_PATTERN = (r"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:" + _LABEL + r"\.)+[A-Za-z]{2,63}$")
+EMAIL_PATTERN = names.EMAIL_PATTERN
 
 
 class MemberInvite(Strict):

@@ -39,7 +39,7 @@ def cluster(grant, now=None) -> dict:
         "creator": item.creator,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
-        "my_role": "creator" if grant.is_creator else "member",
+        "my_role": grant.role,
         "namespaces": [namespace_summary(ns, grant, now) for ns in grant.namespaces],
     }
 

@@ -2,7 +2,7 @@
 from chalicelib import clock, db, models, pagination
 from chalicelib.domain import namespaces as namespace_rules
 from chalicelib.domain import access as access_rules
-from chalicelib.domain.access import MANAGE, Principal, authorize
+from chalicelib.domain.access import CREATOR_ONLY, Principal, authorize
 from chalicelib.errors import Conflict
 
 PLATFORM_UNTOUCHED = (
@@ -48,7 +48,7 @@ def list_for(principal: Principal, limit: int, next_token: str | None):
 
 
 def update(principal: Principal, cluster_id: str, changes: dict):
-    grant = authorize(principal, cluster_id, need=MANAGE)
+    grant = authorize(principal, cluster_id, need=CREATOR_ONLY)
     cluster = grant.cluster
     for field, value in changes.items():
         setattr(cluster, field, value)
@@ -68,7 +68,7 @@ def delete(principal: Principal, cluster_id: str, confirm: bool = False) -> dict
     each is marked (no environment can be added from then on; without
     ``confirm`` only if it has none, else everything is unmarked and the
     answer is 409), then purged, then the cluster and its grants go."""
-    grant = authorize(principal, cluster_id, need=MANAGE, resume_delete=True)
+    grant = authorize(principal, cluster_id, need=CREATOR_ONLY, resume_delete=True)
     cluster = grant.cluster
     resumed = bool(cluster.deleting)
     if not resumed:
@@ -107,4 +107,8 @@ def delete(principal: Principal, cluster_id: str, confirm: bool = False) -> dict
     with db.transaction() as tx:
         tx.delete(cluster, add_version_condition=False)
         tx.delete(grant.access, add_version_condition=False)
+        for email in access_rules.managers(cluster):
+            tx.delete(models.ClusterAccess(models.user_pk(email),
+                                           f"{models.ACCESS_PREFIX}{cluster_id}"),
+                      add_version_condition=False)
     return left

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from chalicelib import clock, db, mail, models, settings
 from chalicelib.domain import rights as R
-from chalicelib.domain.access import CREATOR, MANAGE, MEMBER, Principal, authorize
+from chalicelib.domain.access import CREATOR, MANAGE, MANAGER, MEMBER, Principal, authorize
 from chalicelib.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, Unprocessable
 
 PENDING, ACTIVE, EXPIRED = "pending", "active", "expired"
@@ -62,7 +62,7 @@ def _with_membership(email, cluster_id, namespace_id, rights):
     else:
         held[namespace_id] = rights
     access.memberships = json.dumps(held, sort_keys=True)
-    return access, (bool(held) or access.role == CREATOR)
+    return access, (bool(held) or access.role in (CREATOR, MANAGER))
 
 
 def _retrying(what: str, attempt):
