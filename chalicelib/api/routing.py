@@ -211,6 +211,9 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
                     headers={k.lower(): v for k, v in dict(request.headers).items()},
                     stage=(request.context or {}).get("stage"))
         call.body = _parse_body(request, spec.request)
+        if spec.paginated:
+            caller = getattr(principal, "namespace_id", None) or getattr(principal, "email", "")
+            pagination.bind(str(caller), spec.method, spec.path.format(**params), call.query)
         access.CURRENT.set(None)
         with tracing.subsegment(f"{spec.method} {spec.path}"):
             result = fn(call)

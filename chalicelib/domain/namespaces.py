@@ -63,11 +63,15 @@ def create(principal: Principal, cluster_id: str, *, name: str,
 def list_page(principal: Principal, cluster_id: str, limit: int, next_token: str | None):
     """``(grant, page, next_token)``: one page of the namespaces the caller can see."""
     grant = authorize(principal, cluster_id)
-    visible = {ns.namespace_id for ns in grant.namespaces}
     pk = models.cluster_pk(cluster_id)
-    start = pagination.decode(next_token, pk=pk)
-    items, last_key = db.page(pk, models.NAMESPACE_PREFIX, limit, start)
-    return grant, [ns for ns in items if ns.namespace_id in visible], pagination.encode(last_key)
+    start = pagination.decode(next_token, pk=pk, prefix=models.NAMESPACE_PREFIX)
+    after = start["sk"]["S"] if start else ""
+    # pages over the namespaces the caller may see (the grant holds them all)
+    visible = sorted((ns for ns in grant.namespaces if ns.sk > after), key=lambda ns: ns.sk)
+    page = visible[:limit]
+    more = len(visible) > limit
+    token = pagination.encode({"pk": {"S": pk}, "sk": {"S": page[-1].sk}}) if more else None
+    return grant, page, token
 
 
 def get(principal: Principal, cluster_id: str, name: str, *, need: str = VIEW,
