@@ -304,6 +304,15 @@ class OperateUrls(Strict):
     backups_url: Optional[str] = Field(default=None, max_length=2048)
 
 
+class OperateUrlsPatch(OperateUrls):
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set:
+            raise ValueError("send at least one of metrics_url, alerts_url, logs_url, "
+                             "backups_url (null clears one)")
+        return self
+
+
 class Operate(BaseModel):
     metrics_url: Optional[str]
     alerts_url: Optional[str]

@@ -78,11 +78,6 @@ def member(item) -> dict:
     }
 
 
-def operate(item) -> dict:
-    return {f: getattr(item, f) for f in ("metrics_url", "alerts_url", "logs_url", "backups_url",
-                                           "updated_at", "updated_by")}
-
-
 def activity(item) -> dict:
     return {
         "activity_id": item.activity_id,

@@ -63,6 +63,7 @@ MATRIX = {
     ("POST", "/invitations/{token}/accept"): expect(404, 404, 404, 404, 404),
     ("GET", ONE + "/operate"): VIEW_NS,
     ("PUT", ONE + "/operate"): MANAGE_NS,
+    ("PATCH", ONE + "/operate"): MANAGE_NS,
     ("GET", ONE + "/activity"): VIEW_NS,
     ("GET", ONE + "/configuration"): expect(200, 200, 200, 200, 404, agent=200),
     ("GET", ONE + "/configuration/{section}"): expect(200, 200, 200, 200, 404, agent=200),
@@ -171,7 +172,7 @@ def request_for(world, actor, method, path):
                 args["email"] = doomed
     elif path == "/invitations/{token}/accept":
         args["token"] = "not-a-real-token"
-    elif path.endswith("/operate") and method == "PUT":
+    elif path.endswith("/operate") and method in ("PUT", "PATCH"):
         body = {"metrics_url": "https://metrics.example.com"}
     elif path.endswith("/configuration/{section}"):
         args["section"] = "ingress"

@@ -157,8 +157,11 @@ def test_activity_log_records_who_what_when_newest_first(stack, user, other_user
     accepted = entries[0]
     assert accepted["actor"] == other_user.email and "***" in accepted["path"]
     assert all(e["at"] for e in entries)
-    ns_entries = other_user.get(ONE + "/activity", cluster_id=cid, namespace=name).json()["items"]
+    ns_entries = user.get(ONE + "/activity", cluster_id=cid, namespace=name).json()["items"]
     assert [e["action"] for e in ns_entries][:3] == ["accept_invitation", "invite_member", "put_operate"]
+    # a developer sees their own acceptance and the links, not who was invited (issue 12 item 7)
+    ns_entries = other_user.get(ONE + "/activity", cluster_id=cid, namespace=name).json()["items"]
+    assert [e["action"] for e in ns_entries][:2] == ["accept_invitation", "put_operate"]
     assert other_user.get("/clusters/{cluster_id}/activity", cluster_id=cid).status_code == 403
 
 
