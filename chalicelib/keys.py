@@ -14,12 +14,13 @@ import threading
 
 from chalicelib import aws, settings
 
+NAME = "service-key"  # under SECRETS_PREFIX (infra grants the events function this one)
 _lock = threading.Lock()
 _cache: dict = {}
 
 
 def secret_name() -> str:
-    return f"{settings.secrets_prefix()}service-key"
+    return f"{settings.secrets_prefix()}{NAME}"
 
 
 def _load() -> bytes:

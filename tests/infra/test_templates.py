@@ -292,6 +292,9 @@ def test_the_events_function_reads_its_queue_and_writes_the_table_only(assembly)
     for action in ("states:SendTaskSuccess", "states:SendTaskFailure"):
         (machine,) = g.pop(action, {"${ProvisioningStateMachine}"})
         assert machine.startswith("${ProvisioningStateMachine"), machine
+    # the service key alone, to derive agents' event keys (none is stored)
+    (service_key,) = g.pop("secretsmanager:GetSecretValue")
+    assert service_key.endswith(f":secret:cluster-manager-{STAGE}/service-key-*"), service_key
     assert set(g) <= {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                       "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}, g
     assert {"dynamodb:Query", "dynamodb:UpdateItem"} <= set(g)
