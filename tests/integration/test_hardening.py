@@ -17,7 +17,7 @@ def ns(alice):
 
 
 def signed(ns_item, event, generation=1):
-    key = agents.event_key(agents.stored_secret(ns_item.namespace_id)["secret"])
+    key = agents.event_key(ns_item.namespace_id, generation)
     return json.dumps({"v": 1, "namespace_id": ns_item.namespace_id, "generation": generation,
                        "event": event, "sig": envelope.sign(event, key)})
 
@@ -206,3 +206,87 @@ def test_a_cluster_with_environments_goes_only_when_confirmed_and_says_what_stay
                                                              "name": "shop"}]}
     assert list(models.Item.query(models.cluster_pk(apps.cluster_id))) == []
     assert list(models.Item.query(models.namespace_pk(apps.namespace_id))) == []
+
+
+# --- item 9: rotation takes effect within a heartbeat; no event key at rest ------------
+
+def test_the_table_holds_nothing_an_event_can_be_signed_with(ns):
+    import boto3
+
+    from chalicelib import settings
+
+    session = agents.open_session(ns.namespace_id, agents.stored_secret(ns.namespace_id)["secret"])
+    raw = json.dumps(boto3.client("dynamodb").get_item(
+        TableName=settings.table_name(), Key={"pk": {"S": ns.pk}, "sk": {"S": ns.sk}})["Item"])
+    assert session["event_signing_key"] not in raw and "event_key" not in raw
+    agent_events.reset_cache()
+    beat = {"type": "heartbeat", "sent_at": clock.now_iso(), "agent_version": "t",
+            "executor": "simulate"}
+    body = {"v": 1, "namespace_id": ns.namespace_id, "generation": 1, "event": beat,
+            "sig": envelope.sign(beat, session["event_signing_key"])}
+    assert agent_events.process(json.dumps(body)) == "heartbeat"
+
+
+def test_rotation_locks_the_old_sessions_out_of_the_command_queue(ns):
+    """AWS credentials of the rotated-away generation keep no access to the command
+    queue: the queue's policy denies every agent session but the current generation's
+    (effective as the policy propagates: seconds, within one heartbeat)."""
+    import boto3
+
+    from chalicelib import queues, settings
+
+    def policy():
+        attrs = boto3.client("sqs").get_queue_attributes(
+            QueueUrl=queues.url(queues.command_queue_name(ns.namespace_id)),
+            AttributeNames=["Policy"])["Attributes"]
+        return json.loads(attrs["Policy"])
+
+    def denied_unless(statement):
+        return statement["Condition"]["StringNotLike"]["aws:userid"]
+
+    (deny,) = policy()["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Principal"] == {"AWS": "*"}
+    assert deny["Condition"]["ArnLike"]["aws:PrincipalArn"] == settings.agent_role_arn()
+    assert denied_unless(deny) == f"*:{agents.session_name(ns.namespace_id, 1)}"
+    agents.rotate(models.Namespace.get(ns.pk, ns.sk))
+    (deny,) = policy()["Statement"]
+    assert denied_unless(deny) == f"*:{agents.session_name(ns.namespace_id, 2)}"
+    session = agents.open_session(ns.namespace_id, agents.stored_secret(ns.namespace_id)["secret"])
+    assert session["credential_generation"] == 2
+    assert session["event_signing_key"] == agents.event_key(ns.namespace_id, 2)
+    assert agents.event_key(ns.namespace_id, 1) != agents.event_key(ns.namespace_id, 2)
+
+
+# --- item 5: commands carry their deadline; sweep and agent agree ---------------------
+
+def test_a_command_carries_its_deadline_and_an_expired_report_fails_it(alice, ns):
+    import boto3
+
+    from chalicelib import queues
+    from chalicelib.domain import commands
+
+    agent_events.reset_cache()
+    cmd = commands.send(alice, ns.cluster_id, "team-a", "ping", {})
+    msg = boto3.client("sqs").receive_message(
+        QueueUrl=queues.url(queues.command_queue_name(ns.namespace_id)),
+        WaitTimeSeconds=1)["Messages"][0]
+    body = json.loads(msg["Body"])
+    assert body["deadline"] == cmd.gsi2sk  # the sweep's deadline, exactly
+    report = {"type": "command_result", "sent_at": clock.now_iso(), "command_id": cmd.command_id,
+              "ok": False, "result": {"expired": True, "deadline": body["deadline"]},
+              "error": f"expired: not run, its deadline {body['deadline']} passed"}
+    assert agent_events.process(signed(ns, report)) == "finished"
+    final = commands.get(alice, ns.cluster_id, "team-a", cmd.command_id)
+    assert final.state == "failed" and final.error.startswith("expired")
+
+
+def test_the_sweep_says_a_timed_out_command_will_not_run(alice, ns):
+    from datetime import timedelta
+
+    from chalicelib import settings
+    from chalicelib.domain import commands
+
+    cmd = commands.send(alice, ns.cluster_id, "team-a", "ping", {})
+    commands.sweep(clock.now() + timedelta(seconds=settings.command_timeout_seconds() + 1))
+    final = commands.get(alice, ns.cluster_id, "team-a", cmd.command_id)
+    assert final.state == "failed" and "will not run" in final.error
