@@ -74,8 +74,8 @@ def attribute_id(message: dict) -> str | None:
 def _body(message: dict) -> dict:
     try:
         data = json.loads(message.get("Body", ""))
-    except ValueError as exc:
-        raise BadCommand(f"the message body is not JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise BadCommand(f"the message body is not JSON, or nested too deeply ({exc})") from None
     if not isinstance(data, dict):
         raise BadCommand("the message body is not a JSON object")
     return data

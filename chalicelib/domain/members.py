@@ -122,12 +122,17 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
                             "address and invite again.", code="email_refused") from None
     try:
         with db.transaction() as tx:
+            # the namespace must still be there (not being deleted meanwhile)
+            tx.condition_check(models.Namespace, namespace.pk, namespace.sk,
+                               condition=(models.Namespace.namespace_id == namespace.namespace_id)
+                               & models.Namespace.deleting.does_not_exist())
             tx.save(invitation, condition=models.Item.pk.does_not_exist())
             tx.save(member)  # version-checked: a concurrent invite/accept loses cleanly
             if old_hash:  # re-invite: the previous link stops working
                 tx.delete(models.Invitation(models.invite_pk(old_hash), models.INVITE_SK))
     except Exception as exc:
         if db.condition_failed(exc):
+            authorize(principal, cluster_id, need=MANAGE, namespace=name)  # 404 if it went
             raise db.concurrent_change(f"The membership of {email}") from None
         raise
     return member, existing is not None

@@ -290,3 +290,21 @@ def test_the_sweep_says_a_timed_out_command_will_not_run(alice, ns):
     commands.sweep(clock.now() + timedelta(seconds=settings.command_timeout_seconds() + 1))
     final = commands.get(alice, ns.cluster_id, "team-a", cmd.command_id)
     assert final.state == "failed" and "will not run" in final.error
+
+
+def test_an_invitation_racing_the_namespace_delete_leaves_nothing(alice, ns, monkeypatch):
+    """Same class as item 4: a write under a namespace checks the namespace is still there."""
+    from chalicelib import mail
+    from chalicelib.domain import members
+    from chalicelib.errors import ApiError
+
+    def delete_the_namespace_meanwhile(*args, **kwargs):
+        namespaces.delete(alice, ns.cluster_id, "team-a")
+        return "sent"
+
+    monkeypatch.setattr(mail, "send", delete_the_namespace_meanwhile)
+    with pytest.raises(ApiError) as err:
+        members.invite(alice, ns.cluster_id, "team-a", email="late@example.com",
+                       role="developer", rights=None, base_url="http://api.example.com")
+    assert err.value.status in (404, 409)
+    assert list(models.Item.query(models.namespace_pk(ns.namespace_id))) == []
