@@ -405,6 +405,10 @@ class CatalogueFieldInfo(BaseModel):
     minimum: Optional[int] = None
     maximum: Optional[int] = None
     format: Optional[str] = None
+    default_from: Optional[str] = Field(default=None,
+                                        description="An empty value takes this field's value")
+    goes_with: Optional[str] = Field(default=None,
+                                     description="Given together with this field, or not at all")
 
 
 class CatalogueRequires(BaseModel):

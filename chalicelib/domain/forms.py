@@ -2,7 +2,8 @@
 
 Given a group (a plan kind or a section), the body and the cluster, it picks
 the variant, checks what the catalogue says — the cluster the variant needs,
-required fields, fields that belong to other variants, patterns and ranges —
+required fields, fields that belong to other variants, patterns and ranges,
+fields that go together, fields that default to another —
 and splits the accepted values into settings (stored, shown) and secrets
 (kept in the secret store, never shown).  Every message names the rule and
 how to fix it; the few rules that are truly special stay with their owners
@@ -87,9 +88,14 @@ def check(group: Group, variant: Variant, body: dict, cluster, *, subject: str,
         value = body.get(f.name)
         if not _missing(value) and (why := field_problem(f, value)):
             problems.append(why)
+    for f in variant.fields:
+        if f.goes_with and _missing(body.get(f.name)) != _missing(body.get(f.goes_with)):
+            problems.append(f"{f.goes_with!r} and {f.name!r} go together: give both or neither")
     settings, secrets = {}, {}
     for f in variant.fields:
         value = body.get(f.name)
+        if _missing(value) and f.default_from:
+            value = body.get(f.default_from)
         value = f.default if _missing(value) else value
         if f.secret:
             if value is not None:
