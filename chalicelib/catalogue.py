@@ -303,7 +303,7 @@ REPOSITORY_FIELD = Field("repository", "Repository", required=False, max_length=
                          invalid="repository {value!r} must be lowercase path parts separated "
                                  "by '/', e.g. 'mendixapps/team-a'")
 _OPENSHIFT_ONLY = {"cluster_type": ["openshift"]}
-_OPENSHIFT_MESSAGE = "type {value!r} (an OpenShift registry) works only on OpenShift clusters"
+_OPENSHIFT_MESSAGE = "type {value} (an OpenShift registry) works only on OpenShift clusters"
 _EXTERNAL = (PULL_URL, PUSH_URL, REPOSITORY_FIELD)
 
 REGISTRY = Group("registry", "Registry", "type", prompt="Pick a registry type:", variants=(

