@@ -62,14 +62,15 @@ FAILURES=()      # what could not be saved (non-interactive form)
 J_PATHS=() J_VALUES=()   # the last parsed JSON document, flattened
 C_PATHS=() C_VALUES=()   # the namespace's current configuration, flattened
 PLAN_NAMES=() PLAN_KINDS=() PLAN_TYPES=() PLAN_ACTIVE=() # its plans, by position
-OPT_KEYS=() OPT_VALUES=() # options: "flag:<name>" (command line) or "file:<name>"
-OPTIONS=" "      # every option the script takes (from the catalogue), space-separated
-SECRETS=" "      # the options that are secrets (taken from a file, the config file or the environment)
+# options by "flag:<name>" (command line) or "file:<name>" (--config file), and
+# the answers given in this run by "answer:<name>" (offered when asked again)
+OPT_KEYS=() OPT_VALUES=()
+OPTIONS=" "      # every option the script takes, as " <name>:<item's position> ..."
+SECRETS=" "      # the options that are secrets, likewise (never taken on the command line)
 PROBLEMS=()
 FAILED_REASON="" # why the last submission was not saved
 ITEM_WHAT=() ITEM_METHOD=() ITEM_PATH=() ITEM_BODY=()
 ITEM_TARGET=""   # where the item being built is saved
-ANSWER_KEYS=() ANSWER_VALUES=() # remembered answers by option: defaults when asked again
 BODY=()          # the item being built: json_object's KEY VALUE pairs
 TITLE=""         # ... and what it is called in messages and the summary
 MISSING=""       # the required options the item being checked lacks
@@ -705,23 +706,22 @@ join_words() {
 
 # init_catalogue: OPTIONS and SECRETS from the catalogue. Every item is an
 # option, a plan kind's plan name is <kind>-plan, every field is an option
-# and a secret one is taken as <option>-file.
+# and a secret one is taken from <option>-file.
 init_catalogue() {
   local g f
   for ((g = 0; g < ${#G_NAME[@]}; g++)); do
-    OPTIONS+="${G_NAME[g]} "
+    OPTIONS+="${G_NAME[g]}:$g "
     if [ "${G_PLAN[g]}" = 1 ]; then
-      OPTIONS+="${G_NAME[g]}-plan "
+      OPTIONS+="${G_NAME[g]}-plan:$g "
     fi
   done
   for ((f = 0; f < ${#F_NAME[@]}; f++)); do
-    if [ "${F_SECRET[f]}" = 1 ]; then
-      if [[ $SECRETS != *" ${F_OPTION[f]} "* ]]; then
-        SECRETS+="${F_OPTION[f]} "
-        OPTIONS+="${F_OPTION[f]}-file "
-      fi
-    elif [[ $OPTIONS != *" ${F_OPTION[f]} "* ]]; then
-      OPTIONS+="${F_OPTION[f]} "
+    g=${V_GROUP[F_VARIANT[f]]}
+    if [ "${F_SECRET[f]}" = 1 ] && [[ $SECRETS != *" ${F_OPTION[f]}:"* ]]; then
+      SECRETS+="${F_OPTION[f]}:$g "
+      OPTIONS+="${F_OPTION[f]}-file:$g "
+    elif [ "${F_SECRET[f]}" = 0 ] && [[ $OPTIONS != *" ${F_OPTION[f]}:"* ]]; then
+      OPTIONS+="${F_OPTION[f]}:$g "
     fi
   done
 }
@@ -742,25 +742,12 @@ item_names() {
 }
 
 # option_group OPTION: REPLY is the position of the item OPTION belongs to,
-# or "" (OPTION may be a secret's <option>-file).
+# or "" when there is no such option.
 option_group() {
-  local name=$1 g f
-  if [[ $name == *-file ]] && [[ $SECRETS == *" ${name%-file} "* ]]; then
-    name=${name%-file}
-  fi
-  for ((g = 0; g < ${#G_NAME[@]}; g++)); do
-    if [ "$name" = "${G_NAME[g]}" ] || { [ "${G_PLAN[g]}" = 1 ] && [ "$name" = "${G_NAME[g]}-plan" ]; }; then
-      REPLY=$g
-      return 0
-    fi
-  done
-  for ((f = 0; f < ${#F_NAME[@]}; f++)); do
-    if [ "${F_OPTION[f]}" = "$name" ]; then
-      REPLY=${V_GROUP[F_VARIANT[f]]}
-      return 0
-    fi
-  done
   REPLY=""
+  if [[ $OPTIONS$SECRETS =~ \ "$1":([0-9]+)\  ]]; then
+    REPLY=${BASH_REMATCH[1]}
+  fi
 }
 
 # field_option VARIANT NAME: REPLY is the option of that variant's field NAME.
@@ -774,23 +761,9 @@ field_option() {
   done
 }
 
-# has_fields VARIANT: whether the variant has any field.
-has_fields() {
-  local f
-  for ((f = 0; f < ${#F_NAME[@]}; f++)); do
-    if [ "${F_VARIANT[f]}" = "$1" ]; then
-      return 0
-    fi
-  done
-  return 1
-}
-
 on_off() {
-  if [ "$1" = true ]; then
-    REPLY=on
-  else
-    REPLY=off
-  fi
+  REPLY=off
+  if [ "$1" = true ]; then REPLY=on; fi
 }
 
 # --- the item being built -------------------------------------------------------
@@ -857,29 +830,6 @@ item_request() {
 
 # --- interactive questions, continued ---------------------------------------------
 
-# recall OPTION: REPLY is the last answer given for OPTION in this run ("" if none).
-recall() {
-  local i
-  REPLY=""
-  for ((i = 0; i < ${#ANSWER_KEYS[@]}; i++)); do
-    if [ "${ANSWER_KEYS[i]}" = "$1" ]; then
-      REPLY=${ANSWER_VALUES[i]}
-    fi
-  done
-}
-
-remember() {
-  local i
-  for ((i = 0; i < ${#ANSWER_KEYS[@]}; i++)); do
-    if [ "${ANSWER_KEYS[i]}" = "$1" ]; then
-      ANSWER_VALUES[i]=$2
-      return 0
-    fi
-  done
-  ANSWER_KEYS+=("$1")
-  ANSWER_VALUES+=("$2")
-}
-
 # setting GROUP VARIANT PLAN FIELD [same]: REPLY is the field's current
 # setting: that of the plan PLAN when it exists with this kind and type, or
 # the section's. With "same", a section's only when it has this variant.
@@ -935,8 +885,7 @@ ask_field() {
     add_value "$f" "$REPLY"
     return 0
   fi
-  recall "${F_OPTION[f]}"
-  if [ -z "$REPLY" ]; then
+  if ! opt_get "${F_OPTION[f]}" answer; then
     setting "$g" "$v" "$plan" "${F_NAME[f]}"
   fi
   default=${REPLY:-${F_DEFAULT[f]}}
@@ -949,7 +898,7 @@ ask_field() {
   else
     ask "${F_PROMPT[f]}" "$default" "$optional"
   fi
-  remember "${F_OPTION[f]}" "$REPLY"
+  opt_set "answer:${F_OPTION[f]}" "$REPLY"
   add_value "$f" "$REPLY"
 }
 
@@ -986,11 +935,11 @@ configure_item() {
       "hint_${V_HINT[v]}"
     fi
     if [ "${G_PLAN[g]}" = 1 ]; then
-      recall "${G_NAME[g]}-plan"
+      opt_get "${G_NAME[g]}-plan" answer || true
       ask "$NAME_PROMPT" "$REPLY"
       plan=$REPLY
-      remember "${G_NAME[g]}-plan" "$plan"
-      if has_fields "$v"; then
+      opt_set "answer:${G_NAME[g]}-plan" "$plan"
+      if [[ " ${F_VARIANT[*]-} " == *" $v "* ]]; then
         plan_note "$plan"
       fi
     fi
@@ -1289,11 +1238,11 @@ opt_set() {
   OPT_VALUES+=("$2")
 }
 
-# opt_get NAME: REPLY is the option's value (command line first, then the
-# --config file); returns 1 when neither gives it.
+# opt_get NAME [STORE]: REPLY is the option's value (command line first, then
+# the --config file; or from STORE); returns 1 when there is none.
 opt_get() {
   local i store
-  for store in flag file; do
+  for store in ${2:-flag file}; do
     for ((i = 0; i < ${#OPT_KEYS[@]}; i++)); do
       if [ "${OPT_KEYS[i]}" = "$store:$1" ]; then
         REPLY=${OPT_VALUES[i]}
@@ -1330,10 +1279,10 @@ parse_args() {
         fi
         if [ "$name" = config ]; then
           CONFIG_FILE=$value
-        elif [[ $SECRETS == *" $name "* ]]; then
+        elif [[ $SECRETS == *" $name:"* ]]; then
           usage_error "secrets are not taken on the command line (other users and your shell history \
 would see them): use --$name-file FILE, the --config file or the environment variable (see --help)."
-        elif [[ $OPTIONS == *" $name "* ]]; then
+        elif [[ $OPTIONS == *" $name:"* ]]; then
           opt_set "flag:$name" "$value"
         else
           usage_error "unknown option --$name."
@@ -1371,7 +1320,7 @@ read_config_file() {
     fi
     if [ "$key" = config ] || [ "$key" = non-interactive ]; then
       usage_error "$file line $n: '$key' cannot be set in the config file."
-    elif [[ $OPTIONS == *" $key "* ]] || [[ $SECRETS == *" $key "* ]]; then
+    elif [[ $OPTIONS$SECRETS == *" $key:"* ]]; then
       opt_set "file:$key" "$value"
     else
       usage_error "$file line $n: unknown key '$key'."
@@ -1400,7 +1349,7 @@ add_item() {
 
 # given OPTION: whether OPTION was given (for a secret: OPTION-file or OPTION).
 given() {
-  opt_get "$1" || { [[ $SECRETS == *" $1 "* ]] && opt_get "$1-file"; }
+  opt_get "$1" || { [[ $SECRETS == *" $1:"* ]] && opt_get "$1-file"; }
 }
 
 # secret_value FIELD LABEL: REPLY is the secret, from --<option>-file, then
