@@ -91,18 +91,23 @@ def check(group: Group, variant: Variant, body: dict, cluster, *, subject: str,
     for f in variant.fields:
         if f.goes_with and _missing(body.get(f.name)) != _missing(body.get(f.goes_with)):
             problems.append(f"{f.goes_with!r} and {f.name!r} go together: give both or neither")
+    return (*_split(variant, body), problems)
+
+
+def _split(variant: Variant, body: dict) -> tuple[dict, dict]:
+    """``(settings, secrets)``: each field's value, or the value of the field
+    it defaults from, or its default."""
     settings, secrets = {}, {}
     for f in variant.fields:
         value = body.get(f.name)
         if _missing(value) and f.default_from:
             value = body.get(f.default_from)
         value = f.default if _missing(value) else value
-        if f.secret:
-            if value is not None:
-                secrets[f.name] = value
-        else:
+        if not f.secret:
             settings[f.name] = value
-    return settings, secrets, problems
+        elif value is not None:
+            secrets[f.name] = value
+    return settings, secrets
 
 
 def mask(variant: Variant | None, settings: dict, secret_present: bool,

@@ -60,7 +60,8 @@ def test_it_is_in_the_validator():
     settings, secrets, problems = forms.check(group, variant, body, EKS, subject="a nfs plan",
                                               others=COPY.plan_fields())
     assert problems == []
-    assert settings == {"server": "nfs.example.com", "export": None} and secrets == {"token": "t0ken"}
+    assert settings == {"server": "nfs.example.com", "export": None}
+    assert secrets == {"token": "t0ken"}
     _, _, problems = forms.check(group, variant, {"export": "relative", "region": "eu-west-1"},
                                  EKS, subject="a nfs plan", others=COPY.plan_fields())
     assert problems == ["a nfs plan needs server, token", "a nfs plan takes no region",
@@ -176,7 +177,8 @@ def test_it_is_in_the_scripts_menus(script, api, tmp_path):
     child.expect_exact('Answer again, or choose "Go back to the start".')
     child.expect_exact("Pick a storage type:")
     child.sendline("4")
-    for prompt, answer in [("Plan name [shared]", ""), ("Server (e.g. nfs.example.com) [nfs.local]", ""),
+    for prompt, answer in [("Plan name [shared]", ""),
+                           ("Server (e.g. nfs.example.com) [nfs.local]", ""),
                            ("Export path (optional) [relative; '-' for none]", "-"),
                            ("Token (typing is hidden)", "t0ken")]:
         child.expect_exact(prompt)  # the answers given are offered again

@@ -85,7 +85,8 @@ def test_what_a_variant_requires_of_the_cluster():
     assert forms.requires_problem(ecr, EKS) is None
     assert "works only on clusters running on AWS EKS" in forms.requires_problem(ecr, K8S)
     _, _, problems = section(REGISTRY, "openshift4", {}, K8S)
-    assert problems == ["type 'openshift4' (an OpenShift registry) works only on OpenShift clusters"]
+    assert problems == [
+        "type 'openshift4' (an OpenShift registry) works only on OpenShift clusters"]
     _, _, problems = section(REGISTRY, "openshift4", {}, None)  # no cluster: not checked
     assert problems == []
 
