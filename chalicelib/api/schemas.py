@@ -377,6 +377,9 @@ class Plan(BaseModel):
     type: PlanType
     active: bool
     settings: dict
+    missing_secrets: list[str] = Field(
+        default=[], description="Secret fields the plan has no value for yet (registered from "
+                                "the cluster): send the whole plan, then activate it")
     created_at: Optional[str]
     updated_at: Optional[str]
     updated_by: Optional[str]
