@@ -92,7 +92,8 @@ def check(group: Group, variant: Variant, body: dict, cluster, *, subject: str,
         if not _missing(value) and (why := field_problem(f, value)):
             problems.append(why)
     for f in variant.fields:
-        if f.goes_with and _missing(body.get(f.name)) != _missing(body.get(f.goes_with)):
+        if f.goes_with and (secrets_known or not f.secret) and \
+                _missing(body.get(f.name)) != _missing(body.get(f.goes_with)):
             problems.append(f"{f.goes_with!r} and {f.name!r} go together: give both or neither")
     return (*_split(variant, body), problems)
 
