@@ -126,6 +126,8 @@ def _catalogue_lines(catalogue: Catalogue, cluster, template: str) -> list[str]:
                     F_ENV="CM_" + f.option.upper().replace("-", "_") if f.secret else "",
                     F_DESCRIPTION=f.description))
             variants += 1
+    if any(_CONTROL.search(line) for line in lines):  # a pasted tab would trigger completion
+        raise ValueError("catalogue texts must not hold tabs, newlines or control characters")
     return lines
 
 

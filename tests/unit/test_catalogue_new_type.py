@@ -208,3 +208,6 @@ def test_a_catalogue_the_script_cannot_follow_is_refused_when_rendering():
         Field("zone", "Zone"),)))
     with pytest.raises(ValueError, match="option None"):
         render_reconfiguration_script(**params, catalogue=unnamed)
+    tabbed = CATALOGUE.with_plan_type("storage", Variant("t", "T\tT"))
+    with pytest.raises(ValueError, match="tabs"):
+        render_reconfiguration_script(**params, catalogue=tabbed)
