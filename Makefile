@@ -18,10 +18,12 @@ help:
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
 	@echo "make test     run every test (starts its own local stack)"
 	@echo "make bench    run the benchmarks and print their figures"
+	@echo "the CLI:      .venv/bin/cluster-manager --help (installed by make run / make test)"
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt cli/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-infra.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -e cli/   # .venv/bin/cluster-manager
 	@touch $(STAMP)
 
 run: $(STAMP)

@@ -326,6 +326,9 @@ class ConfigurationSection(BaseModel):
     settings: dict
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class NamespaceConfiguration(BaseModel):
@@ -363,6 +366,9 @@ class Plan(BaseModel):
     created_at: Optional[str]
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class PlanSaved(Plan):

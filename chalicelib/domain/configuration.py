@@ -11,6 +11,7 @@ import json
 import re
 
 from chalicelib import clock, db, models, secret_store
+from chalicelib.domain import digests
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.errors import NotFound, Unprocessable
 
@@ -156,6 +157,7 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
     old_ref = item.secret_ref
     item.type = settings.get("type")
     item.settings, item.secret_ref = json.dumps(settings), secret_ref
+    item.secret_digests = digests.of(secrets)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     db.save_or_conflict(item, f"The {section} configuration")
     if old_ref and not secret_ref:

@@ -8,6 +8,7 @@ new ones.  Passwords and secret keys go to Secrets Manager.
 import json
 
 from chalicelib import clock, db, models, pagination, secret_store
+from chalicelib.domain import digests
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
@@ -97,7 +98,8 @@ def view(plan) -> dict:
     return {"name": plan.name, "kind": plan.plan_kind, "type": plan.type,
             "active": plan.active == "true", "settings": settings,
             "created_at": plan.created_at, "updated_at": plan.updated_at,
-            "updated_by": plan.updated_by}
+            "updated_by": plan.updated_by,
+            "secret_digests": digests.visible(plan.secret_digests)}
 
 
 def upsert(principal, cluster_id: str, name: str, body: dict):
@@ -122,6 +124,7 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", plan.name) if secrets else None
     if secrets:
         secret_store.put(plan.secret_ref, secrets)
+    plan.secret_digests = digests.of(secrets)
     plan.type, plan.settings = body["type"], json.dumps(settings)
     plan.updated_at, plan.updated_by = now, principal.email
     _save(plan, "created" if result == "created" else None)
@@ -162,6 +165,7 @@ def add_existing(grant, body: dict):
     if source.secret_ref:
         plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", name)
         secret_store.put(plan.secret_ref, secret_store.get(source.secret_ref))
+        plan.secret_digests = source.secret_digests
     _save(plan, "created")
     push(namespace, reason=f"plan {name} added")
     return plan, "added"

@@ -1,0 +1,888 @@
+"""One group per API resource.  Each command's help says what it does in one
+line and shows an example."""
+import sys
+
+import click
+
+from cluster_manager_cli import client as P
+from cluster_manager_cli.errors import usage
+from cluster_manager_cli.options import common, pass_state
+from cluster_manager_cli.output import emit, note
+
+CLUSTER_COLUMNS = ["cluster_id", "name", "type", "platform", "my_role", "description"]
+NAMESPACE_COLUMNS = ["name", "installation_type", "status", "runtime_seconds", "last_seen"]
+PLAN_COLUMNS = ["name", "kind", "type", "active", "settings"]
+MEMBER_COLUMNS = ["email", "role", "rights", "status", "invitation_expires_at"]
+ENV_COLUMNS = ["name", "state", "step", "attempt", "database_plan", "storage_plan", "last_error"]
+COMMAND_COLUMNS = ["command_id", "type", "state", "created_at", "finished_at", "error"]
+ACTIVITY_COLUMNS = ["at", "actor", "action", "status", "namespace"]
+
+
+def group(name, help_text):
+    return click.Group(name, help=help_text)
+
+
+def in_cluster(f):
+    """-c/--cluster (name or id; default $CM_CLUSTER)."""
+    return click.option("-c", "--cluster", "cluster_ref", envvar="CM_CLUSTER", required=True,
+                        metavar="CLUSTER", help="The cluster's name or id ($CM_CLUSTER).")(f)
+
+
+def in_namespace(f):
+    """-c/--cluster and -n/--namespace (default $CM_CLUSTER, $CM_NAMESPACE)."""
+    f = click.option("-n", "--namespace", envvar="CM_NAMESPACE", required=True, metavar="NAME",
+                     help="The namespace ($CM_NAMESPACE).")(f)
+    return in_cluster(f)
+
+
+def cid(state, ref):
+    from cluster_manager_cli import resolve
+
+    return resolve.cluster_id(state.api(), ref)
+
+
+def ns_path(state, template, cluster_ref, namespace, **more):
+    api = state.api()
+    return api.path(template, cluster=cid(state, cluster_ref), namespace=namespace, **more)
+
+
+def confirm(yes: bool, question: str) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise usage(f"{question} Pass --yes to confirm when not running in a terminal.")
+    click.confirm(question, abort=True, err=True)
+
+
+def parse_assignments(pairs, *, what: str) -> dict:
+    """``key=value`` arguments; values are YAML scalars (``5432`` is a number,
+    ``true`` a boolean); ``key_from_env=VAR`` and ``key_from_file=PATH`` read
+    a secret from the environment or a file instead of the command line."""
+    import yaml
+
+    from cluster_manager_cli.secrets import SecretSourceError, read_secret
+
+    out = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise usage(f"{what}: expected key=value, got {pair!r}.")
+        for suffix in ("_from_env", "_from_file"):
+            if key.endswith(suffix):
+                try:
+                    out[key[: -len(suffix)]] = read_secret(suffix[1:], raw, base=None)
+                except SecretSourceError as exc:
+                    raise usage(f"{what}: {key}: {exc}") from None
+                break
+        else:
+            try:
+                value = yaml.safe_load(raw) if raw else ""
+            except yaml.YAMLError:
+                value = raw
+            out[key] = value if isinstance(value, (int, float, bool)) or value is None else raw
+    return out
+
+
+# --- clusters -------------------------------------------------------------------
+
+clusters = group("clusters", "Register, list, rename and remove clusters.")
+
+
+@clusters.command("list")
+@common
+@pass_state
+def clusters_list(state):
+    """List the clusters you created or belong to.
+
+    \b
+    Example:  cluster-manager clusters list -o json
+    """
+    emit(state, state.api().all_pages(P.CLUSTERS), columns=CLUSTER_COLUMNS, id_key="cluster_id")
+
+
+@clusters.command("get")
+@click.argument("cluster_ref", metavar="CLUSTER")
+@common
+@pass_state
+def clusters_get(state, cluster_ref):
+    """Show one cluster (by name or id) with its namespaces.
+
+    \b
+    Example:  cluster-manager clusters get prod
+    """
+    api = state.api()
+    item = api.get(api.path(P.CLUSTER, cluster=cid(state, cluster_ref)))
+    emit(state, item, columns=CLUSTER_COLUMNS, id_key="cluster_id")
+
+
+@clusters.command("create")
+@click.argument("name")
+@click.option("--type", "type_", type=click.Choice(["openshift", "kubernetes"]), required=True,
+              help="The platform type.")
+@click.option("--description", help="A free text.")
+@click.option("--platform", type=click.Choice(["generic", "eks", "aks", "gke"]),
+              help="Where it runs ('eks' enables AWS ECR registries).")
+@common
+@pass_state
+def clusters_create(state, name, type_, description, platform):
+    """Register a cluster.
+
+    \b
+    Example:  cluster-manager clusters create prod --type openshift --description "Main"
+    """
+    body = {"name": name, "type": type_}
+    if description is not None:
+        body["description"] = description
+    if platform:
+        body["platform"] = platform
+    emit(state, state.api().post(P.CLUSTERS, body), columns=CLUSTER_COLUMNS, id_key="cluster_id")
+
+
+@clusters.command("update")
+@click.argument("cluster_ref", metavar="CLUSTER")
+@click.option("--name", help="A new name.")
+@click.option("--description", help="A new description.")
+@common
+@pass_state
+def clusters_update(state, cluster_ref, name, description):
+    """Rename a cluster or change its description.
+
+    \b
+    Example:  cluster-manager clusters update prod --name production
+    """
+    body = {k: v for k, v in (("name", name), ("description", description)) if v is not None}
+    if not body:
+        raise usage("Give --name and/or --description.")
+    api = state.api()
+    emit(state, api.patch(api.path(P.CLUSTER, cluster=cid(state, cluster_ref)), body),
+         columns=CLUSTER_COLUMNS, id_key="cluster_id")
+
+
+@clusters.command("delete")
+@click.argument("cluster_ref", metavar="CLUSTER")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@common
+@pass_state
+def clusters_delete(state, cluster_ref, yes):
+    """Remove a cluster and everything under it from the manager (the platform is untouched).
+
+    \b
+    Example:  cluster-manager clusters delete old-test --yes
+    """
+    api = state.api()
+    cluster_id = cid(state, cluster_ref)
+    confirm(yes, f"Remove cluster {cluster_ref!r} and all its namespaces from the manager?")
+    emit(state, api.delete(api.path(P.CLUSTER, cluster=cluster_id)), id_key="cluster_id",
+         columns=["cluster_id", "deleted", "message"])
+
+
+# --- namespaces -----------------------------------------------------------------
+
+namespaces = group("namespaces", "Add, list, inspect and remove a cluster's namespaces.")
+
+
+@namespaces.command("list")
+@in_cluster
+@common
+@pass_state
+def namespaces_list(state, cluster_ref):
+    """List a cluster's namespaces with their connection status.
+
+    \b
+    Example:  cluster-manager namespaces list -c prod
+    """
+    api = state.api()
+    items = api.all_pages(api.path(P.NAMESPACES, cluster=cid(state, cluster_ref)))
+    emit(state, items, columns=NAMESPACE_COLUMNS, id_key="name")
+
+
+@namespaces.command("get")
+@in_cluster
+@click.argument("name")
+@common
+@pass_state
+def namespaces_get(state, cluster_ref, name):
+    """Show a namespace: status, last_seen, connected_since, runtime.
+
+    \b
+    Example:  cluster-manager namespaces get -c prod team-a
+    """
+    emit(state, state.api().get(ns_path(state, P.NAMESPACE, cluster_ref, name)),
+         columns=NAMESPACE_COLUMNS, id_key="name")
+
+
+@namespaces.command("create")
+@in_cluster
+@click.argument("name")
+@click.option("--installation-type", type=click.Choice(["connected", "standalone"]),
+              default="connected", show_default=True, help="How its agent is installed.")
+@common
+@pass_state
+def namespaces_create(state, cluster_ref, name, installation_type):
+    """Add a namespace to a cluster; it then waits for its agent.
+
+    \b
+    Example:  cluster-manager namespaces create -c prod team-a
+    """
+    api = state.api()
+    path = api.path(P.NAMESPACES, cluster=cid(state, cluster_ref))
+    emit(state, api.post(path, {"name": name, "installation_type": installation_type}),
+         columns=NAMESPACE_COLUMNS, id_key="name")
+
+
+@namespaces.command("delete")
+@in_cluster
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@common
+@pass_state
+def namespaces_delete(state, cluster_ref, name, yes):
+    """Remove a namespace from the manager (refused while it has environments).
+
+    \b
+    Example:  cluster-manager namespaces delete -c prod team-a --yes
+    """
+    path = ns_path(state, P.NAMESPACE, cluster_ref, name)
+    confirm(yes, f"Remove namespace {name!r} from the manager?")
+    state.api().delete(path)
+    if not state.quiet and state.output == "table":
+        note(f"namespace {name} removed")
+
+
+# --- installation, agent credentials --------------------------------------------
+
+installation = group("installation", "The installation script, reconfiguration script and "
+                                     "agent parameters of a namespace.")
+
+
+def _installation(state, cluster_ref, namespace):
+    return state.api().get(ns_path(state, P.NAMESPACE + "/installation", cluster_ref, namespace))
+
+
+@installation.command("script")
+@in_namespace
+@common
+@pass_state
+def installation_script(state, cluster_ref, namespace):
+    """Print the installation command (bash) to run where kubectl/oc is signed in.
+
+    \b
+    Example:  cluster-manager installation script -c prod -n team-a > install.sh
+    """
+    data = _installation(state, cluster_ref, namespace)
+    if state.output != "table":
+        emit(state, {"installation_script": data["installation_script"]})
+    else:
+        click.echo(data["installation_script"], nl=not data["installation_script"].endswith("\n"))
+
+
+@installation.command("reconfiguration-script")
+@in_namespace
+@click.option("-f", "--file", "path", type=click.Path(dir_okay=False, writable=True),
+              required=True, help="Where to write the script.")
+@common
+@pass_state
+def installation_reconfiguration(state, cluster_ref, namespace, path):
+    """Write the namespace's reconfiguration script (interactive bash) to a file.
+
+    \b
+    Example:  cluster-manager installation reconfiguration-script -c prod -n team-a -f reconfigure.sh
+    """
+    import os
+
+    script = _installation(state, cluster_ref, namespace)["reconfiguration_script"]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o700)
+    with os.fdopen(fd, "w") as f:
+        f.write(script)
+    if not state.quiet:
+        note(f"wrote {path}; run it with: bash {path}")
+
+
+@installation.command("parameters")
+@in_namespace
+@common
+@pass_state
+def installation_parameters(state, cluster_ref, namespace):
+    """Show the agent's parameters (API URL, namespace id, secret, images).
+
+    \b
+    Example:  cluster-manager installation parameters -c prod -n team-a -o json
+    """
+    params = _installation(state, cluster_ref, namespace)["parameters"]
+    emit(state, params, columns=list(params), id_key="namespace_id")
+
+
+agent_credentials = group("agent-credentials", "The namespace agent's own credentials.")
+
+
+@agent_credentials.command("rotate")
+@in_namespace
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@common
+@pass_state
+def credentials_rotate(state, cluster_ref, namespace, yes):
+    """Issue a new agent secret; the old one stops working.
+
+    \b
+    Example:  cluster-manager agent-credentials rotate -c prod -n team-a --yes
+    """
+    path = ns_path(state, P.NAMESPACE + "/agent-credentials/rotate", cluster_ref, namespace)
+    confirm(yes, f"Rotate the agent credentials of {namespace!r}? The running agent must be "
+                 "reconfigured with the new secret.")
+    result = state.api().post(path)
+    emit(state, result, columns=list(result), id_key="agent_secret")
+
+
+# --- configuration sections -----------------------------------------------------
+
+config_group = group("config", "A namespace's configuration sections: ingress, registry, proxy.")
+
+
+@config_group.command("show")
+@in_namespace
+@click.argument("section", required=False,
+                type=click.Choice(["ingress", "registry", "proxy"]))
+@common
+@pass_state
+def config_show(state, cluster_ref, namespace, section):
+    """Show every section and plan of a namespace, or one section (secrets as ***).
+
+    \b
+    Example:  cluster-manager config show -c prod -n team-a ingress
+    """
+    api = state.api()
+    if section:
+        item = api.get(ns_path(state, P.SECTION, cluster_ref, namespace, section=section))
+        emit(state, item, columns=["section", "settings", "updated_at", "updated_by"],
+             id_key="section")
+        return
+    data = api.get(ns_path(state, P.CONFIGURATION, cluster_ref, namespace))
+    if state.output != "table" or state.quiet:
+        emit(state, data)
+        return
+    rows = [{"section": k, "settings": v["settings"], "updated_at": v["updated_at"]}
+            for k, v in data["sections"].items()]
+    from cluster_manager_cli.output import table
+
+    click.echo(table(rows, ["section", "settings", "updated_at"]) if rows else "(no sections)")
+
+
+@config_group.command("set")
+@in_namespace
+@click.argument("section", type=click.Choice(["ingress", "registry", "proxy"]))
+@click.argument("settings", nargs=-1, metavar="KEY=VALUE...")
+@common
+@pass_state
+def config_set(state, cluster_ref, namespace, section, settings):
+    """Set a configuration section (replaces it); secrets with KEY_from_env=VAR.
+
+    \b
+    Example:  cluster-manager config set -c prod -n team-a ingress type=ingress \\
+                  domain=apps.example.com tls=true
+              cluster-manager config set -c prod -n team-a registry type=generic_auth \\
+                  pull_url=registry.example.com/apps name=bot secret_from_env=REG_SECRET
+    """
+    body = parse_assignments(settings, what=f"config set {section}")
+    api = state.api()
+    result = api.put(ns_path(state, P.SECTION, cluster_ref, namespace, section=section), body)
+    if state.output == "table" and not state.quiet:
+        note(f"{section}: {result.get('result', 'saved')}")
+    emit(state, result, columns=["section", "result", "settings"], id_key="section")
+
+
+# --- plans ------------------------------------------------------------------------
+
+plans = group("plans", "A namespace's database and storage plans.")
+
+
+@plans.command("list")
+@in_namespace
+@common
+@pass_state
+def plans_list(state, cluster_ref, namespace):
+    """List the namespace's plans, active or not (secrets as ***).
+
+    \b
+    Example:  cluster-manager plans list -c prod -n team-a
+    """
+    api = state.api()
+    emit(state, api.all_pages(ns_path(state, P.PLANS, cluster_ref, namespace)),
+         columns=PLAN_COLUMNS, id_key="name")
+
+
+@plans.command("set")
+@in_namespace
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["database", "storage"]), required=True)
+@click.option("--type", "type_", required=True, help="postgres, ephemeral, minio, s3, …")
+@click.argument("settings", nargs=-1, metavar="KEY=VALUE...")
+@common
+@pass_state
+def plans_set(state, cluster_ref, namespace, name, kind, type_, settings):
+    """Create a plan, or update it when the name exists; secrets with KEY_from_env=VAR.
+
+    \b
+    Example:  cluster-manager plans set -c prod -n team-a pg --kind database --type postgres \\
+                  host=db.example.com port=5432 database=apps user=mx password_from_env=PG_PASSWORD
+    """
+    body = {"name": name, "kind": kind, "type": type_,
+            **parse_assignments(settings, what=f"plans set {name}")}
+    result = state.api().post(ns_path(state, P.PLANS, cluster_ref, namespace), body)
+    if state.output == "table" and not state.quiet:
+        note(f"plan {name}: {result['result']}")
+    emit(state, result, columns=PLAN_COLUMNS, id_key="name")
+
+
+@plans.command("add-existing")
+@in_namespace
+@click.argument("name")
+@common
+@pass_state
+def plans_add_existing(state, cluster_ref, namespace, name):
+    """Add a plan that exists in another namespace of the cluster, by name.
+
+    \b
+    Example:  cluster-manager plans add-existing -c prod -n team-b shared-pg
+    """
+    result = state.api().post(ns_path(state, P.PLANS, cluster_ref, namespace), {"existing": name})
+    if state.output == "table" and not state.quiet:
+        note(f"plan {name}: {result['result']}")
+    emit(state, result, columns=PLAN_COLUMNS, id_key="name")
+
+
+def _toggle(state, cluster_ref, namespace, name, active):
+    path = ns_path(state, P.PLAN, cluster_ref, namespace, plan=name)
+    emit(state, state.api().patch(path, {"active": active}), columns=PLAN_COLUMNS, id_key="name")
+
+
+@plans.command("activate")
+@in_namespace
+@click.argument("name")
+@common
+@pass_state
+def plans_activate(state, cluster_ref, namespace, name):
+    """Let new environments use a plan again.
+
+    \b
+    Example:  cluster-manager plans activate -c prod -n team-a pg
+    """
+    _toggle(state, cluster_ref, namespace, name, True)
+
+
+@plans.command("deactivate")
+@in_namespace
+@click.argument("name")
+@common
+@pass_state
+def plans_deactivate(state, cluster_ref, namespace, name):
+    """Stop new environments from using a plan (existing ones keep it).
+
+    \b
+    Example:  cluster-manager plans deactivate -c prod -n team-a pg
+    """
+    _toggle(state, cluster_ref, namespace, name, False)
+
+
+# --- members, invitations ---------------------------------------------------------
+
+members = group("members", "Who may do what in a namespace: invite, edit rights, remove.")
+
+RIGHTS_HELP = ("Comma-separated rights for role custom: manage_environment, deploy_app, "
+               "scale_app, edit_app_constants, manage_scheduled_events, view_logs, view_alerts, "
+               "view_metrics, manage_backups.")
+
+
+def _rights(value):
+    return [r.strip() for r in value.split(",") if r.strip()] if value is not None else None
+
+
+@members.command("list")
+@in_namespace
+@common
+@pass_state
+def members_list(state, cluster_ref, namespace):
+    """List members and pending invitations.
+
+    \b
+    Example:  cluster-manager members list -c prod -n team-a
+    """
+    emit(state, state.api().all_pages(ns_path(state, P.MEMBERS, cluster_ref, namespace)),
+         columns=MEMBER_COLUMNS, id_key="email")
+
+
+@members.command("invite")
+@in_namespace
+@click.argument("email")
+@click.option("--role", type=click.Choice(["developer", "administrator", "custom"]),
+              required=True)
+@click.option("--rights", help=RIGHTS_HELP)
+@common
+@pass_state
+def members_invite(state, cluster_ref, namespace, email, role, rights):
+    """Invite someone by email (they get a single-use link).
+
+    \b
+    Example:  cluster-manager members invite -c prod -n team-a bob@example.com --role developer
+    """
+    body = {"email": email, "role": role}
+    if rights is not None:
+        body["rights"] = _rights(rights)
+    emit(state, state.api().post(ns_path(state, P.MEMBERS, cluster_ref, namespace), body),
+         columns=MEMBER_COLUMNS + ["invitation"], id_key="email")
+
+
+@members.command("edit")
+@in_namespace
+@click.argument("email")
+@click.option("--role", type=click.Choice(["developer", "administrator", "custom"]),
+              required=True)
+@click.option("--rights", help=RIGHTS_HELP)
+@common
+@pass_state
+def members_edit(state, cluster_ref, namespace, email, role, rights):
+    """Change a member's role or rights.
+
+    \b
+    Example:  cluster-manager members edit -c prod -n team-a bob@example.com --role custom \\
+                  --rights view_logs,view_metrics
+    """
+    body = {"role": role}
+    if rights is not None:
+        body["rights"] = _rights(rights)
+    path = ns_path(state, P.MEMBER, cluster_ref, namespace, email=email)
+    emit(state, state.api().patch(path, body), columns=MEMBER_COLUMNS, id_key="email")
+
+
+@members.command("remove")
+@in_namespace
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@common
+@pass_state
+def members_remove(state, cluster_ref, namespace, email, yes):
+    """Remove a member (or withdraw an invitation).
+
+    \b
+    Example:  cluster-manager members remove -c prod -n team-a bob@example.com --yes
+    """
+    path = ns_path(state, P.MEMBER, cluster_ref, namespace, email=email)
+    confirm(yes, f"Remove {email} from namespace {namespace!r}?")
+    state.api().delete(path)
+    if state.output == "table" and not state.quiet:
+        note(f"{email} removed from {namespace}")
+
+
+invitations = group("invitations", "Invitations you received.")
+
+
+@invitations.command("accept")
+@click.argument("token")
+@common
+@pass_state
+def invitations_accept(state, token):
+    """Accept an invitation with the token from its link (signed in as the invited email).
+
+    \b
+    Example:  cluster-manager invitations accept 6f1c…  (the part after /invitations/)
+    """
+    token = token.rstrip("/").rsplit("/invitations/", 1)[-1].split("/")[0]
+    api = state.api()
+    result = api.post(api.path("/invitations/{token}/accept", token=token))
+    emit(state, result, columns=["cluster_id", "namespace", "role", "rights", "message"],
+         id_key="namespace")
+
+
+# --- operate ------------------------------------------------------------------------
+
+operate = group("operate", "A namespace's Metrics, Alerts, Logs and Backups links.")
+URL_KEYS = ("metrics_url", "alerts_url", "logs_url", "backups_url")
+
+
+@operate.command("show")
+@in_namespace
+@common
+@pass_state
+def operate_show(state, cluster_ref, namespace):
+    """Show the operate URLs.
+
+    \b
+    Example:  cluster-manager operate show -c prod -n team-a
+    """
+    item = state.api().get(ns_path(state, P.OPERATE, cluster_ref, namespace))
+    emit(state, item, columns=list(item), id_key="metrics_url")
+
+
+@operate.command("set")
+@in_namespace
+@click.option("--metrics-url")
+@click.option("--alerts-url")
+@click.option("--logs-url")
+@click.option("--backups-url")
+@common
+@pass_state
+def operate_set(state, cluster_ref, namespace, **urls):
+    """Set some operate URLs (the others stay; pass "" to clear one).
+
+    \b
+    Example:  cluster-manager operate set -c prod -n team-a --logs-url https://logs.example.com
+    """
+    if all(v is None for v in urls.values()):
+        raise usage("Give at least one of --metrics-url, --alerts-url, --logs-url, --backups-url.")
+    api = state.api()
+    path = ns_path(state, P.OPERATE, cluster_ref, namespace)
+    current = api.get(path)
+    body = {k: current.get(k) for k in URL_KEYS}
+    body.update({k: (v or None) for k, v in urls.items() if v is not None})
+    item = api.put(path, body)
+    emit(state, item, columns=list(item), id_key="metrics_url")
+
+
+# --- environments -------------------------------------------------------------------
+
+environments = group("environments", "App environments: create (provisions storage), "
+                                     "delete, retry.")
+
+
+def _after_wait(state, code, item, columns):
+    if item is not None:
+        emit(state, item, columns=columns, id_key="name")
+    sys.exit(code)
+
+
+WAIT = click.option("--wait", is_flag=True, help="Show progress until it ends; exit 0 when it "
+                                                 "succeeds, 1 when it fails.")
+TIMEOUT = click.option("--timeout", type=float, default=900, show_default=True,
+                       help="Seconds --wait waits at most.")
+
+
+@environments.command("list")
+@in_namespace
+@common
+@pass_state
+def environments_list(state, cluster_ref, namespace):
+    """List the namespace's environments and their provisioning state.
+
+    \b
+    Example:  cluster-manager environments list -c prod -n team-a
+    """
+    emit(state, state.api().all_pages(ns_path(state, P.ENVIRONMENTS, cluster_ref, namespace)),
+         columns=ENV_COLUMNS, id_key="name")
+
+
+@environments.command("get")
+@in_namespace
+@click.argument("name")
+@common
+@pass_state
+def environments_get(state, cluster_ref, namespace, name):
+    """Show one environment: state, step, attempt, last error, next retry.
+
+    \b
+    Example:  cluster-manager environments get -c prod -n team-a shop
+    """
+    emit(state, state.api().get(ns_path(state, P.ENVIRONMENT, cluster_ref, namespace, env=name)),
+         columns=list(ENV_COLUMNS) + ["next_retry_at"], id_key="name")
+
+
+@environments.command("create")
+@in_namespace
+@click.argument("name")
+@click.option("--database-plan", required=True, help="An active database plan.")
+@click.option("--storage-plan", required=True, help="An active storage plan.")
+@click.option("--app", help="The app's name (default: the environment's).")
+@WAIT
+@TIMEOUT
+@common
+@pass_state
+def environments_create(state, cluster_ref, namespace, name, database_plan, storage_plan, app,
+                        wait, timeout):
+    """Create an environment; its database and storage are provisioned (retried on failure).
+
+    \b
+    Example:  cluster-manager environments create -c prod -n team-a shop \\
+                  --database-plan pg --storage-plan files --wait
+    """
+    from cluster_manager_cli import resolve, waiting
+
+    api = state.api()
+    cluster_id = resolve.cluster_id(api, cluster_ref)
+    body = {"name": name, "database_plan": database_plan, "storage_plan": storage_plan}
+    if app:
+        body["app"] = app
+    item = api.post(api.path(P.ENVIRONMENTS, cluster=cluster_id, namespace=namespace), body)
+    if not wait:
+        emit(state, item, columns=ENV_COLUMNS, id_key="name")
+        return
+    code, item = waiting.environment(api, cluster_id, namespace, name, timeout=timeout)
+    _after_wait(state, code, item, ENV_COLUMNS)
+
+
+@environments.command("delete")
+@in_namespace
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@WAIT
+@TIMEOUT
+@common
+@pass_state
+def environments_delete(state, cluster_ref, namespace, name, yes, wait, timeout):
+    """Delete an environment; its storage is deprovisioned.
+
+    \b
+    Example:  cluster-manager environments delete -c prod -n team-a shop --yes --wait
+    """
+    from cluster_manager_cli import resolve, waiting
+
+    api = state.api()
+    cluster_id = resolve.cluster_id(api, cluster_ref)
+    confirm(yes, f"Delete environment {name!r} and deprovision its database and storage?")
+    item = api.delete(api.path(P.ENVIRONMENT, cluster=cluster_id, namespace=namespace, env=name))
+    if not wait:
+        emit(state, item, columns=ENV_COLUMNS, id_key="name")
+        return
+    code, item = waiting.environment(api, cluster_id, namespace, name, gone_ok=True,
+                                     timeout=timeout)
+    _after_wait(state, code, item, ENV_COLUMNS)
+
+
+@environments.command("retry")
+@in_namespace
+@click.argument("name")
+@WAIT
+@TIMEOUT
+@common
+@pass_state
+def environments_retry(state, cluster_ref, namespace, name, wait, timeout):
+    """Start provisioning again after it failed for good.
+
+    \b
+    Example:  cluster-manager environments retry -c prod -n team-a shop --wait
+    """
+    from cluster_manager_cli import resolve, waiting
+
+    api = state.api()
+    cluster_id = resolve.cluster_id(api, cluster_ref)
+    item = api.post(api.path(P.ENVIRONMENT + "/retry-provisioning", cluster=cluster_id,
+                             namespace=namespace, env=name))
+    if not wait:
+        emit(state, item, columns=ENV_COLUMNS, id_key="name")
+        return
+    code, item = waiting.environment(api, cluster_id, namespace, name, timeout=timeout)
+    _after_wait(state, code, item, ENV_COLUMNS)
+
+
+# --- commands -----------------------------------------------------------------------
+
+commands_group = group("commands", "Commands sent to a namespace's agent.")
+
+
+@commands_group.command("send")
+@in_namespace
+@click.argument("type_", metavar="TYPE")
+@click.option("--payload", help="Type-specific arguments as JSON.")
+@WAIT
+@TIMEOUT
+@common
+@pass_state
+def commands_send(state, cluster_ref, namespace, type_, payload, wait, timeout):
+    """Send a command (e.g. ping) to the namespace's agent.
+
+    \b
+    Example:  cluster-manager commands send -c prod -n team-a ping --wait
+    """
+    import json
+
+    from cluster_manager_cli import resolve, waiting
+
+    body = {"type": type_}
+    if payload:
+        try:
+            body["payload"] = json.loads(payload)
+        except ValueError as exc:
+            raise usage(f"--payload is not JSON: {exc}") from None
+    api = state.api()
+    cluster_id = resolve.cluster_id(api, cluster_ref)
+    item = api.post(api.path(P.COMMANDS, cluster=cluster_id, namespace=namespace), body)
+    if not wait:
+        emit(state, item, columns=COMMAND_COLUMNS, id_key="command_id")
+        return
+    code, item = waiting.command(api, cluster_id, namespace, item["command_id"], timeout=timeout)
+    emit(state, item, columns=COMMAND_COLUMNS + ["result"], id_key="command_id")
+    sys.exit(code)
+
+
+@commands_group.command("list")
+@in_namespace
+@common
+@pass_state
+def commands_list(state, cluster_ref, namespace):
+    """List the commands sent to the namespace, newest first.
+
+    \b
+    Example:  cluster-manager commands list -c prod -n team-a -o yaml
+    """
+    emit(state, state.api().all_pages(ns_path(state, P.COMMANDS, cluster_ref, namespace)),
+         columns=COMMAND_COLUMNS, id_key="command_id")
+
+
+@commands_group.command("get")
+@in_namespace
+@click.argument("command_id")
+@common
+@pass_state
+def commands_get(state, cluster_ref, namespace, command_id):
+    """Show one command with its result.
+
+    \b
+    Example:  cluster-manager commands get -c prod -n team-a 01J…
+    """
+    path = ns_path(state, P.COMMAND, cluster_ref, namespace, command=command_id)
+    emit(state, state.api().get(path), columns=COMMAND_COLUMNS + ["result"], id_key="command_id")
+
+
+# --- activity, catalogue ------------------------------------------------------------
+
+@click.command("activity")
+@in_cluster
+@click.option("-n", "--namespace", help="Only this namespace's activity.")
+@common
+@pass_state
+def activity(state, cluster_ref, namespace):
+    """Show who changed what in a cluster or one namespace, newest first.
+
+    \b
+    Example:  cluster-manager activity -c prod -n team-a
+    """
+    api = state.api()
+    template = (P.NAMESPACE if namespace else P.CLUSTER) + "/activity"
+    path = api.path(template, cluster=cid(state, cluster_ref), namespace=namespace or "")
+    emit(state, api.all_pages(path), columns=ACTIVITY_COLUMNS, id_key="activity_id")
+
+
+@click.command("catalogue")
+@click.option("--refresh", is_flag=True, help="Fetch it again instead of using the cache.")
+@common
+@pass_state
+def catalogue(state, refresh):
+    """Show the plan types and configuration sections the API knows, with their fields.
+
+    \b
+    Example:  cluster-manager catalogue -o json
+    """
+    from cluster_manager_cli.catalogue import fetch
+
+    data = fetch(state.api(), refresh=refresh)
+    if state.output != "table":
+        emit(state, data)
+        return
+    rows = [{"what": f"plan {p['kind']}/{t['type']}",
+             "fields": [f["name"] + ("*" if f.get("required") else "") for f in t["fields"]]}
+            for p in data.get("plans", []) for t in p.get("types", [])]
+    rows += [{"what": f"{s['section']} {s.get('discriminator')}={v['value']}",
+              "fields": [f["name"] + ("*" if f.get("required") else "") for f in v["fields"]]}
+             for s in data.get("sections", []) for v in s.get("variants", [])]
+    from cluster_manager_cli.output import table
+
+    click.echo(table(rows, ["what", "fields"]))
+    click.echo("(* required)")
+
