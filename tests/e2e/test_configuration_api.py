@@ -193,3 +193,21 @@ def test_no_secret_value_anywhere_in_the_table(user, k8s):
     stored = [s["Name"] for s in sm.list_secrets(
         Filters=[{"Key": "name", "Values": [prefix]}])["SecretList"] if s["Name"].startswith(prefix)]
     assert len(stored) >= 6
+
+
+def test_catalogue_is_served_to_any_signed_in_user(user, anon):
+    got = user.get("/catalogue")
+    assert got.status_code == 200
+    doc = got.json()
+    kinds = {p["kind"]: {t["type"]: t for t in p["types"]} for p in doc["plans"]}
+    assert set(kinds) == {"database", "storage"}
+    assert set(kinds["storage"]) == {"minio", "s3", "ephemeral"}
+    postgres = {f["name"]: f for f in kinds["database"]["postgres"]["fields"]}
+    assert postgres["password"]["secret"] is True and postgres["host"]["secret"] is False
+    assert postgres["port"]["default"] == 5432 and postgres["port"]["maximum"] == 65535
+    registry = next(s for s in doc["sections"] if s["section"] == "registry")
+    ecr = next(v for v in registry["variants"] if v["value"] == "ecr")
+    assert ecr["requires"] == {"platform": ["eks"]}
+    proxy = next(s for s in doc["sections"] if s["section"] == "proxy")
+    assert proxy["discriminator"] == "enabled" and {v["value"] for v in proxy["variants"]} == {True, False}
+    assert anon.get("/catalogue").status_code == 401
