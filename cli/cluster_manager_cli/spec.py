@@ -296,7 +296,12 @@ class Checker:
                                                  "namespace of this cluster")
             return {"existing": plan["existing"], "name": plan["existing"], "active": active}
         name, kind, type_ = plan.get("name"), plan.get("kind"), plan.get("type")
-        if not isinstance(name, str) or not DNS1123.match(name):
+        common = {f["name"]: f for f in self.catalogue.get("plan_common", [])}
+        if name is None:
+            self.problem(f"{path}.name", "is required")
+        elif "name" in common:
+            self.field(f"{path}.name", common["name"], name)
+        elif not isinstance(name, str) or not DNS1123.match(name):
             self.problem(f"{path}.name", "must be a DNS-1123 label (lowercase letters, digits, "
                                          "'-'), at most 63 characters")
         kinds = C.plan_kinds(self.catalogue)
