@@ -176,7 +176,8 @@ class Checker:
 
     def requires(self, path: str, requires: dict | None, what: str) -> None:
         for key, allowed in (requires or {}).items():
-            actual = {"cluster_type": self.cluster_type, "platform": self.platform}.get(key)
+            actual = {"cluster_type": self.cluster_type,
+                      "platform": self.platform or "(none)"}.get(key)
             if actual is not None and actual not in allowed:
                 self.problem(path, f"{what} needs {key} {' or '.join(map(str, allowed))}; "
                                    f"this cluster's {key} is {actual}")
