@@ -44,7 +44,7 @@ class Api:
         self.writes = 0
 
     def path(self, template: str, **params) -> str:
-        return template.format(**{k: quote(str(v), safe="") for k, v in params.items()})
+        return template.format(**{k: quote(str(v), safe="@:") for k, v in params.items()})
 
     def require_token(self) -> None:
         if not self.token:

@@ -567,7 +567,7 @@ def members_remove(state, cluster_ref, namespace, email, yes):
     """
     path = ns_path(state, P.MEMBER, cluster_ref, namespace, email=email)
     confirm(yes, f"Remove {email} from namespace {namespace!r}?")
-    state.api().delete(path)
+    state.api().delete(path, params={"confirm": "true"})
     if state.output == "table" and not state.quiet:
         note(f"{email} removed from {namespace}")
 
@@ -576,16 +576,16 @@ invitations = group("invitations", "Invitations you received.")
 
 
 @invitations.command("accept")
-@click.argument("token")
+@click.argument("invitation")
 @common
 @pass_state
-def invitations_accept(state, token):
+def invitations_accept(state, invitation):
     """Accept an invitation with the token from its link (signed in as the invited email).
 
     \b
     Example:  cluster-manager invitations accept 6f1c…  (the part after /invitations/)
     """
-    token = token.rstrip("/").rsplit("/invitations/", 1)[-1].split("/")[0]
+    token = invitation.rstrip("/").rsplit("/invitations/", 1)[-1].split("/")[0]
     api = state.api()
     result = api.post(api.path("/invitations/{token}/accept", token=token))
     emit(state, result, columns=["cluster_id", "namespace", "role", "rights", "message"],

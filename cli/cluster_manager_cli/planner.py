@@ -118,10 +118,10 @@ class Planner:
                     run=self._call("DELETE", P.NAMESPACE, namespace=name)))
         return self.changes + self.removals + self.namespace_removals
 
-    def _call(self, method, template, body=None, **params):
+    def _call(self, method, template, body=None, query=None, **params):
         def run(api, ctx):
             path = api.path(template, cluster=ctx["cluster_id"], **params)
-            return api.request(method, path, json_body=body)
+            return api.request(method, path, json_body=body, params=query)
         return run
 
     def plan_cluster(self):
@@ -315,7 +315,8 @@ class Planner:
             for email in sorted(set(have) - listed):
                 self.removals.append(Change(
                     "remove", f"{ns} member {email}", ["not in the file"],
-                    self._call("DELETE", P.MEMBER, namespace=ns, email=email), prune=True))
+                    self._call("DELETE", P.MEMBER, query={"confirm": "true"}, namespace=ns,
+                               email=email), prune=True))
 
 
 SYMBOL = {"create": "+", "update": "~", "remove": "-", "deactivate": "-", "unchanged": "="}
