@@ -73,7 +73,7 @@ def _poll(fetch, describe, finished, timeout: float, interval: float, what: str)
         progress.show(describe(current))
         if time.monotonic() > deadline:
             progress.done(describe(current))
-            sys.stderr.write(f"error: gave up waiting for {what} after {timeout:.0f} s; it goes "
+            sys.stderr.write(f"error: gave up waiting for {what} after {timeout:g} s; it goes "
                              "on in the background (check it later with `get`).\n")
             return REFUSED, current
         time.sleep(interval)
