@@ -96,7 +96,8 @@ class Api:
             body, error, message = None, "error", (resp.text.strip()[:200] or resp.reason)
         if resp.status_code == 401:
             lower = str(message).lower()
-            what = "Your sign-in has expired" if "expired" in lower else f"Not signed in ({message})"
+            what = ("Your sign-in has expired" if "expired" in lower
+                    else f"Not signed in ({message})")
             raise ApiRefused(401, error, f"{what}: {login_hint(self.profile)}.", body)
         raise ApiRefused(resp.status_code, error, f"{message} (HTTP {resp.status_code})", body)
 

@@ -35,6 +35,28 @@ def in_namespace(f):
     return in_cluster(f)
 
 
+def leaf(group, name: str, scope: str | None = None):
+    """Register a command on ``group`` with the shared options, the State as
+    first argument and, per ``scope`` ("cluster" or "namespace"), -c/-n."""
+    def decorate(f):
+        f = common(pass_state(f))
+        if scope == "namespace":
+            f = in_namespace(f)
+        elif scope == "cluster":
+            f = in_cluster(f)
+        return (group.command if group is not None else click.command)(name)(f)
+    return decorate
+
+
+def list_command(group, template: str, columns: list[str], id_key: str, doc: str):
+    """``GROUP list -c C -n NS``: every page of a namespace's collection."""
+    def run(state, cluster_ref, namespace):
+        items = state.api().all_pages(ns_path(state, template, cluster_ref, namespace))
+        emit(state, items, columns=columns, id_key=id_key)
+    run.__doc__ = doc
+    return leaf(group, "list", "namespace")(run)
+
+
 def cid(state, ref):
     from cluster_manager_cli import resolve
 
@@ -88,9 +110,7 @@ def parse_assignments(pairs, *, what: str) -> dict:
 clusters = group("clusters", "Register, list, rename and remove clusters.")
 
 
-@clusters.command("list")
-@common
-@pass_state
+@leaf(clusters, "list")
 def clusters_list(state):
     """List the clusters you created or belong to.
 
@@ -100,10 +120,8 @@ def clusters_list(state):
     emit(state, state.api().all_pages(P.CLUSTERS), columns=CLUSTER_COLUMNS, id_key="cluster_id")
 
 
-@clusters.command("get")
+@leaf(clusters, "get")
 @click.argument("cluster_ref", metavar="CLUSTER")
-@common
-@pass_state
 def clusters_get(state, cluster_ref):
     """Show one cluster (by name or id) with its namespaces.
 
@@ -115,15 +133,13 @@ def clusters_get(state, cluster_ref):
     emit(state, item, columns=CLUSTER_COLUMNS, id_key="cluster_id")
 
 
-@clusters.command("create")
+@leaf(clusters, "create")
 @click.argument("name")
 @click.option("--type", "type_", type=click.Choice(["openshift", "kubernetes"]), required=True,
               help="The platform type.")
 @click.option("--description", help="A free text.")
 @click.option("--platform", type=click.Choice(["generic", "eks", "aks", "gke"]),
               help="Where it runs ('eks' enables AWS ECR registries).")
-@common
-@pass_state
 def clusters_create(state, name, type_, description, platform):
     """Register a cluster.
 
@@ -138,12 +154,10 @@ def clusters_create(state, name, type_, description, platform):
     emit(state, state.api().post(P.CLUSTERS, body), columns=CLUSTER_COLUMNS, id_key="cluster_id")
 
 
-@clusters.command("update")
+@leaf(clusters, "update")
 @click.argument("cluster_ref", metavar="CLUSTER")
 @click.option("--name", help="A new name.")
 @click.option("--description", help="A new description.")
-@common
-@pass_state
 def clusters_update(state, cluster_ref, name, description):
     """Rename a cluster or change its description.
 
@@ -158,11 +172,9 @@ def clusters_update(state, cluster_ref, name, description):
          columns=CLUSTER_COLUMNS, id_key="cluster_id")
 
 
-@clusters.command("delete")
+@leaf(clusters, "delete")
 @click.argument("cluster_ref", metavar="CLUSTER")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@common
-@pass_state
 def clusters_delete(state, cluster_ref, yes):
     """Remove a cluster and everything under it from the manager (the platform is untouched).
 
@@ -181,10 +193,7 @@ def clusters_delete(state, cluster_ref, yes):
 namespaces = group("namespaces", "Add, list, inspect and remove a cluster's namespaces.")
 
 
-@namespaces.command("list")
-@in_cluster
-@common
-@pass_state
+@leaf(namespaces, "list", "cluster")
 def namespaces_list(state, cluster_ref):
     """List a cluster's namespaces with their connection status.
 
@@ -196,11 +205,8 @@ def namespaces_list(state, cluster_ref):
     emit(state, items, columns=NAMESPACE_COLUMNS, id_key="name")
 
 
-@namespaces.command("get")
-@in_cluster
+@leaf(namespaces, "get", "cluster")
 @click.argument("name")
-@common
-@pass_state
 def namespaces_get(state, cluster_ref, name):
     """Show a namespace: status, last_seen, connected_since, runtime.
 
@@ -211,13 +217,10 @@ def namespaces_get(state, cluster_ref, name):
          columns=NAMESPACE_COLUMNS, id_key="name")
 
 
-@namespaces.command("create")
-@in_cluster
+@leaf(namespaces, "create", "cluster")
 @click.argument("name")
 @click.option("--installation-type", type=click.Choice(["connected", "standalone"]),
               default="connected", show_default=True, help="How its agent is installed.")
-@common
-@pass_state
 def namespaces_create(state, cluster_ref, name, installation_type):
     """Add a namespace to a cluster; it then waits for its agent.
 
@@ -230,12 +233,9 @@ def namespaces_create(state, cluster_ref, name, installation_type):
          columns=NAMESPACE_COLUMNS, id_key="name")
 
 
-@namespaces.command("delete")
-@in_cluster
+@leaf(namespaces, "delete", "cluster")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@common
-@pass_state
 def namespaces_delete(state, cluster_ref, name, yes):
     """Remove a namespace from the manager (refused while it has environments).
 
@@ -259,10 +259,7 @@ def _installation(state, cluster_ref, namespace):
     return state.api().get(ns_path(state, P.NAMESPACE + "/installation", cluster_ref, namespace))
 
 
-@installation.command("script")
-@in_namespace
-@common
-@pass_state
+@leaf(installation, "script", "namespace")
 def installation_script(state, cluster_ref, namespace):
     """Print the installation command (bash) to run where kubectl/oc is signed in.
 
@@ -276,17 +273,15 @@ def installation_script(state, cluster_ref, namespace):
         click.echo(data["installation_script"], nl=not data["installation_script"].endswith("\n"))
 
 
-@installation.command("reconfiguration-script")
-@in_namespace
+@leaf(installation, "reconfiguration-script", "namespace")
 @click.option("-f", "--file", "path", type=click.Path(dir_okay=False, writable=True),
               required=True, help="Where to write the script.")
-@common
-@pass_state
 def installation_reconfiguration(state, cluster_ref, namespace, path):
     """Write the namespace's reconfiguration script (interactive bash) to a file.
 
     \b
-    Example:  cluster-manager installation reconfiguration-script -c prod -n team-a -f reconfigure.sh
+    Example:  cluster-manager installation reconfiguration-script -c prod -n team-a \\
+                  -f reconfigure.sh
     """
     import os
 
@@ -298,10 +293,7 @@ def installation_reconfiguration(state, cluster_ref, namespace, path):
         note(f"wrote {path}; run it with: bash {path}")
 
 
-@installation.command("parameters")
-@in_namespace
-@common
-@pass_state
+@leaf(installation, "parameters", "namespace")
 def installation_parameters(state, cluster_ref, namespace):
     """Show the agent's parameters (API URL, namespace id, secret, images).
 
@@ -315,11 +307,8 @@ def installation_parameters(state, cluster_ref, namespace):
 agent_credentials = group("agent-credentials", "The namespace agent's own credentials.")
 
 
-@agent_credentials.command("rotate")
-@in_namespace
+@leaf(agent_credentials, "rotate", "namespace")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@common
-@pass_state
 def credentials_rotate(state, cluster_ref, namespace, yes):
     """Issue a new agent secret; the old one stops working.
 
@@ -338,12 +327,9 @@ def credentials_rotate(state, cluster_ref, namespace, yes):
 config_group = group("config", "A namespace's configuration sections: ingress, registry, proxy.")
 
 
-@config_group.command("show")
-@in_namespace
+@leaf(config_group, "show", "namespace")
 @click.argument("section", required=False,
                 type=click.Choice(["ingress", "registry", "proxy"]))
-@common
-@pass_state
 def config_show(state, cluster_ref, namespace, section):
     """Show every section and plan of a namespace, or one section (secrets as ***).
 
@@ -367,12 +353,9 @@ def config_show(state, cluster_ref, namespace, section):
     click.echo(table(rows, ["section", "settings", "updated_at"]) if rows else "(no sections)")
 
 
-@config_group.command("set")
-@in_namespace
+@leaf(config_group, "set", "namespace")
 @click.argument("section", type=click.Choice(["ingress", "registry", "proxy"]))
 @click.argument("settings", nargs=-1, metavar="KEY=VALUE...")
-@common
-@pass_state
 def config_set(state, cluster_ref, namespace, section, settings):
     """Set a configuration section (replaces it); secrets with KEY_from_env=VAR.
 
@@ -395,29 +378,19 @@ def config_set(state, cluster_ref, namespace, section, settings):
 plans = group("plans", "A namespace's database and storage plans.")
 
 
-@plans.command("list")
-@in_namespace
-@common
-@pass_state
-def plans_list(state, cluster_ref, namespace):
-    """List the namespace's plans, active or not (secrets as ***).
+list_command(plans, P.PLANS, PLAN_COLUMNS, "name", """\
+    List the namespace's plans, active or not (secrets as ***).
 
     \b
     Example:  cluster-manager plans list -c prod -n team-a
-    """
-    api = state.api()
-    emit(state, api.all_pages(ns_path(state, P.PLANS, cluster_ref, namespace)),
-         columns=PLAN_COLUMNS, id_key="name")
+    """)
 
 
-@plans.command("set")
-@in_namespace
+@leaf(plans, "set", "namespace")
 @click.argument("name")
 @click.option("--kind", type=click.Choice(["database", "storage"]), required=True)
 @click.option("--type", "type_", required=True, help="postgres, ephemeral, minio, s3, …")
 @click.argument("settings", nargs=-1, metavar="KEY=VALUE...")
-@common
-@pass_state
 def plans_set(state, cluster_ref, namespace, name, kind, type_, settings):
     """Create a plan, or update it when the name exists; secrets with KEY_from_env=VAR.
 
@@ -433,11 +406,8 @@ def plans_set(state, cluster_ref, namespace, name, kind, type_, settings):
     emit(state, result, columns=PLAN_COLUMNS, id_key="name")
 
 
-@plans.command("add-existing")
-@in_namespace
+@leaf(plans, "add-existing", "namespace")
 @click.argument("name")
-@common
-@pass_state
 def plans_add_existing(state, cluster_ref, namespace, name):
     """Add a plan that exists in another namespace of the cluster, by name.
 
@@ -455,11 +425,8 @@ def _toggle(state, cluster_ref, namespace, name, active):
     emit(state, state.api().patch(path, {"active": active}), columns=PLAN_COLUMNS, id_key="name")
 
 
-@plans.command("activate")
-@in_namespace
+@leaf(plans, "activate", "namespace")
 @click.argument("name")
-@common
-@pass_state
 def plans_activate(state, cluster_ref, namespace, name):
     """Let new environments use a plan again.
 
@@ -469,11 +436,8 @@ def plans_activate(state, cluster_ref, namespace, name):
     _toggle(state, cluster_ref, namespace, name, True)
 
 
-@plans.command("deactivate")
-@in_namespace
+@leaf(plans, "deactivate", "namespace")
 @click.argument("name")
-@common
-@pass_state
 def plans_deactivate(state, cluster_ref, namespace, name):
     """Stop new environments from using a plan (existing ones keep it).
 
@@ -496,28 +460,19 @@ def _rights(value):
     return [r.strip() for r in value.split(",") if r.strip()] if value is not None else None
 
 
-@members.command("list")
-@in_namespace
-@common
-@pass_state
-def members_list(state, cluster_ref, namespace):
-    """List members and pending invitations.
+list_command(members, P.MEMBERS, MEMBER_COLUMNS, "email", """\
+    List members and pending invitations.
 
     \b
     Example:  cluster-manager members list -c prod -n team-a
-    """
-    emit(state, state.api().all_pages(ns_path(state, P.MEMBERS, cluster_ref, namespace)),
-         columns=MEMBER_COLUMNS, id_key="email")
+    """)
 
 
-@members.command("invite")
-@in_namespace
+@leaf(members, "invite", "namespace")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["developer", "administrator", "custom"]),
               required=True)
 @click.option("--rights", help=RIGHTS_HELP)
-@common
-@pass_state
 def members_invite(state, cluster_ref, namespace, email, role, rights):
     """Invite someone by email (they get a single-use link).
 
@@ -531,14 +486,11 @@ def members_invite(state, cluster_ref, namespace, email, role, rights):
          columns=MEMBER_COLUMNS + ["invitation"], id_key="email")
 
 
-@members.command("edit")
-@in_namespace
+@leaf(members, "edit", "namespace")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["developer", "administrator", "custom"]),
               required=True)
 @click.option("--rights", help=RIGHTS_HELP)
-@common
-@pass_state
 def members_edit(state, cluster_ref, namespace, email, role, rights):
     """Change a member's role or rights.
 
@@ -553,12 +505,9 @@ def members_edit(state, cluster_ref, namespace, email, role, rights):
     emit(state, state.api().patch(path, body), columns=MEMBER_COLUMNS, id_key="email")
 
 
-@members.command("remove")
-@in_namespace
+@leaf(members, "remove", "namespace")
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@common
-@pass_state
 def members_remove(state, cluster_ref, namespace, email, yes):
     """Remove a member (or withdraw an invitation).
 
@@ -575,10 +524,8 @@ def members_remove(state, cluster_ref, namespace, email, yes):
 invitations = group("invitations", "Invitations you received.")
 
 
-@invitations.command("accept")
+@leaf(invitations, "accept")
 @click.argument("invitation")
-@common
-@pass_state
 def invitations_accept(state, invitation):
     """Accept an invitation with the token from its link (signed in as the invited email).
 
@@ -598,10 +545,7 @@ operate = group("operate", "A namespace's Metrics, Alerts, Logs and Backups link
 URL_KEYS = ("metrics_url", "alerts_url", "logs_url", "backups_url")
 
 
-@operate.command("show")
-@in_namespace
-@common
-@pass_state
+@leaf(operate, "show", "namespace")
 def operate_show(state, cluster_ref, namespace):
     """Show the operate URLs.
 
@@ -612,14 +556,11 @@ def operate_show(state, cluster_ref, namespace):
     emit(state, item, columns=list(item), id_key="metrics_url")
 
 
-@operate.command("set")
-@in_namespace
+@leaf(operate, "set", "namespace")
 @click.option("--metrics-url")
 @click.option("--alerts-url")
 @click.option("--logs-url")
 @click.option("--backups-url")
-@common
-@pass_state
 def operate_set(state, cluster_ref, namespace, **urls):
     """Set some operate URLs (the others stay; pass "" to clear one).
 
@@ -655,25 +596,16 @@ TIMEOUT = click.option("--timeout", type=float, default=900, show_default=True,
                        help="Seconds --wait waits at most.")
 
 
-@environments.command("list")
-@in_namespace
-@common
-@pass_state
-def environments_list(state, cluster_ref, namespace):
-    """List the namespace's environments and their provisioning state.
+list_command(environments, P.ENVIRONMENTS, ENV_COLUMNS, "name", """\
+    List the namespace's environments and their provisioning state.
 
     \b
     Example:  cluster-manager environments list -c prod -n team-a
-    """
-    emit(state, state.api().all_pages(ns_path(state, P.ENVIRONMENTS, cluster_ref, namespace)),
-         columns=ENV_COLUMNS, id_key="name")
+    """)
 
 
-@environments.command("get")
-@in_namespace
+@leaf(environments, "get", "namespace")
 @click.argument("name")
-@common
-@pass_state
 def environments_get(state, cluster_ref, namespace, name):
     """Show one environment: state, step, attempt, last error, next retry.
 
@@ -684,16 +616,13 @@ def environments_get(state, cluster_ref, namespace, name):
          columns=list(ENV_COLUMNS) + ["next_retry_at"], id_key="name")
 
 
-@environments.command("create")
-@in_namespace
+@leaf(environments, "create", "namespace")
 @click.argument("name")
 @click.option("--database-plan", required=True, help="An active database plan.")
 @click.option("--storage-plan", required=True, help="An active storage plan.")
 @click.option("--app", help="The app's name (default: the environment's).")
 @WAIT
 @TIMEOUT
-@common
-@pass_state
 def environments_create(state, cluster_ref, namespace, name, database_plan, storage_plan, app,
                         wait, timeout):
     """Create an environment; its database and storage are provisioned (retried on failure).
@@ -717,14 +646,11 @@ def environments_create(state, cluster_ref, namespace, name, database_plan, stor
     _after_wait(state, code, item, ENV_COLUMNS)
 
 
-@environments.command("delete")
-@in_namespace
+@leaf(environments, "delete", "namespace")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @WAIT
 @TIMEOUT
-@common
-@pass_state
 def environments_delete(state, cluster_ref, namespace, name, yes, wait, timeout):
     """Delete an environment; its storage is deprovisioned.
 
@@ -745,13 +671,10 @@ def environments_delete(state, cluster_ref, namespace, name, yes, wait, timeout)
     _after_wait(state, code, item, ENV_COLUMNS)
 
 
-@environments.command("retry")
-@in_namespace
+@leaf(environments, "retry", "namespace")
 @click.argument("name")
 @WAIT
 @TIMEOUT
-@common
-@pass_state
 def environments_retry(state, cluster_ref, namespace, name, wait, timeout):
     """Start provisioning again after it failed for good.
 
@@ -776,14 +699,11 @@ def environments_retry(state, cluster_ref, namespace, name, wait, timeout):
 commands_group = group("commands", "Commands sent to a namespace's agent.")
 
 
-@commands_group.command("send")
-@in_namespace
+@leaf(commands_group, "send", "namespace")
 @click.argument("type_", metavar="TYPE")
 @click.option("--payload", help="Type-specific arguments as JSON.")
 @WAIT
 @TIMEOUT
-@common
-@pass_state
 def commands_send(state, cluster_ref, namespace, type_, payload, wait, timeout):
     """Send a command (e.g. ping) to the namespace's agent.
 
@@ -811,25 +731,16 @@ def commands_send(state, cluster_ref, namespace, type_, payload, wait, timeout):
     sys.exit(code)
 
 
-@commands_group.command("list")
-@in_namespace
-@common
-@pass_state
-def commands_list(state, cluster_ref, namespace):
-    """List the commands sent to the namespace, newest first.
+list_command(commands_group, P.COMMANDS, COMMAND_COLUMNS, "command_id", """\
+    List the commands sent to the namespace, newest first.
 
     \b
     Example:  cluster-manager commands list -c prod -n team-a -o yaml
-    """
-    emit(state, state.api().all_pages(ns_path(state, P.COMMANDS, cluster_ref, namespace)),
-         columns=COMMAND_COLUMNS, id_key="command_id")
+    """)
 
 
-@commands_group.command("get")
-@in_namespace
+@leaf(commands_group, "get", "namespace")
 @click.argument("command_id")
-@common
-@pass_state
 def commands_get(state, cluster_ref, namespace, command_id):
     """Show one command with its result.
 
@@ -842,11 +753,8 @@ def commands_get(state, cluster_ref, namespace, command_id):
 
 # --- activity, catalogue ------------------------------------------------------------
 
-@click.command("activity")
-@in_cluster
+@leaf(None, "activity", "cluster")
 @click.option("-n", "--namespace", help="Only this namespace's activity.")
-@common
-@pass_state
 def activity(state, cluster_ref, namespace):
     """Show who changed what in a cluster or one namespace, newest first.
 
@@ -859,10 +767,8 @@ def activity(state, cluster_ref, namespace):
     emit(state, api.all_pages(path), columns=ACTIVITY_COLUMNS, id_key="activity_id")
 
 
-@click.command("catalogue")
+@leaf(None, "catalogue")
 @click.option("--refresh", is_flag=True, help="Fetch it again instead of using the cache.")
-@common
-@pass_state
 def catalogue(state, refresh):
     """Show the plan types and configuration sections the API knows, with their fields.
 

@@ -12,20 +12,19 @@ from pathlib import Path
 DEFAULT_PROFILE = "default"
 
 
+def _user_dir(override: str, xdg: str, fallback: str) -> Path:
+    """``$override``, else ``$xdg/cluster-manager``, else ``~/fallback/cluster-manager``."""
+    if os.environ.get(override):
+        return Path(os.environ[override])
+    return Path(os.environ.get(xdg) or Path.home() / fallback) / "cluster-manager"
+
+
 def config_dir() -> Path:
-    base = os.environ.get("CM_CONFIG_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(xdg) / "cluster-manager"
+    return _user_dir("CM_CONFIG_DIR", "XDG_CONFIG_HOME", ".config")
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("CM_CACHE_DIR")
-    if base:
-        return Path(base)
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg) / "cluster-manager"
+    return _user_dir("CM_CACHE_DIR", "XDG_CACHE_HOME", ".cache")
 
 
 def _path() -> Path:

@@ -33,7 +33,7 @@ def _validate(state, path: str):
         raise CliError(f"{path} is not valid ({len(exc.problems)} "
                        f"problem{'s' if len(exc.problems) > 1 else ''}); nothing was changed:\n"
                        + "\n".join(f"  {p}" for p in exc.problems), USAGE) from None
-    return api, desired
+    return api, desired, existing
 
 
 @click.command("apply")
@@ -60,8 +60,8 @@ def apply(state, path, dry_run, prune):
     """
     from cluster_manager_cli import planner
 
-    api, desired = _validate(state, path)
-    plan = planner.Planner(api, desired, prune=prune)
+    api, desired, existing = _validate(state, path)
+    plan = planner.Planner(api, desired, prune=prune, cluster=existing)
     changes = plan.plan()
     todo = [c for c in changes if c.action != "unchanged"]
     counts = planner.summary(changes)
@@ -72,25 +72,28 @@ def apply(state, path, dry_run, prune):
         click.echo(planner.render(changes))
         click.echo(f"Plan: {counts['create']} to create, {counts['update']} to update, "
                    f"{counts['remove']} to remove, {counts['unchanged']} unchanged.")
-    if not todo:
-        if people:
-            click.echo(f"No changes: cluster {desired['cluster']} matches {path}.")
-        else:
-            _emit(state, report)
-        return
-    if dry_run:
-        if people:
-            click.echo("Dry run: nothing was changed.")
-        else:
-            _emit(state, report)
-        return
-    ctx = {"cluster_id": plan.cluster["cluster_id"] if plan.cluster else None}
-    for i, change in enumerate(todo):
+    if todo and not dry_run:
+        _execute(state, api, todo, report,
+                 {"cluster_id": plan.cluster["cluster_id"] if plan.cluster else None})
+    if not people:
+        _emit(state, report)
+    elif not todo:
+        click.echo(f"No changes: cluster {desired['cluster']} matches {path}.")
+    elif dry_run:
+        click.echo("Dry run: nothing was changed.")
+    else:
+        click.echo(f"Applied {len(todo)} change{'s' if len(todo) != 1 else ''}.")
+
+
+def _execute(state, api, todo: list, report: dict, ctx: dict) -> None:
+    """Make the changes in order; on the first refusal, say exactly what was done."""
+    people = state.output == "table"
+    done = report["applied"]
+    for change in todo:
         try:
             change.run(api, ctx)
         except CliError as exc:
-            done = report["applied"]
-            lines = [f"error: {change.what}: {change.action} failed: {exc.message}",
+            lines = [f"{change.what}: {change.action} failed: {exc.message}",
                      f"Applied {len(done)} of {len(todo)} changes before the failure"
                      + (":" if done else ".")]
             lines += [f"  {d['action']} {d['what']}" for d in done]
@@ -98,14 +101,10 @@ def apply(state, path, dry_run, prune):
                          "the cause and run apply again.")
             if not people:
                 _emit(state, {**report, "failed": {**change.as_dict(), "message": exc.message}})
-            raise CliError("\n".join(lines)[len("error: "):], exc.code) from None
-        report["applied"].append({"action": change.action, "what": change.what})
+            raise CliError("\n".join(lines), exc.code) from None
+        done.append({"action": change.action, "what": change.what})
         if people and not state.quiet:
             click.echo(f"  done: {change.action} {change.what}")
-    if people:
-        click.echo(f"Applied {len(todo)} change{'s' if len(todo) != 1 else ''}.")
-    else:
-        _emit(state, report)
 
 
 def _emit(state, obj):
@@ -122,63 +121,58 @@ def exported(api, cluster: dict) -> tuple[dict, list[str]]:
     """The cluster as an apply file, and the environment variables it names."""
     from cluster_manager_cli import client as P
 
-    variables = []
+    variables: list[str] = []
     out = {"cluster": cluster["name"], "type": cluster["type"]}
     if cluster.get("platform"):
         out["platform"] = cluster["platform"]
     if cluster.get("description") is not None:
         out["description"] = cluster["description"]
-    out["namespaces"] = []
     cid = cluster["cluster_id"]
-
-    def secret_ref(target: dict, key: str, *parts):
-        name = env_name(*parts, key)
-        target[f"{key}_from_env"] = name
-        variables.append(name)
-
-    for ns in api.all_pages(api.path(P.NAMESPACES, cluster=cid)):
-        where = {"cluster": cid, "namespace": ns["name"]}
-        entry = {"name": ns["name"], "installation_type": ns["installation_type"]}
-        config = api.get(api.path(P.CONFIGURATION, **where))
-        sections = {}
-        for name, item in sorted(config["sections"].items()):
-            body = {}
-            for key, value in item["settings"].items():
-                if value == "***":
-                    secret_ref(body, key, ns["name"], name)
-                elif value is not None:
-                    body[key] = value
-            sections[name] = body
-        if sections:
-            entry["configuration"] = sections
-        plans = []
-        for plan in sorted(config["plans"], key=lambda p: p["name"]):
-            body = {"name": plan["name"], "kind": plan["kind"], "type": plan["type"]}
-            for key, value in plan["settings"].items():
-                if value == "***":
-                    secret_ref(body, key, ns["name"], plan["name"])
-                elif value is not None:
-                    body[key] = value
-            if not plan["active"]:
-                body["active"] = False
-            plans.append(body)
-        entry["plans"] = plans
-        members = []
-        for m in api.all_pages(api.path(P.MEMBERS, **where)):
-            if m["status"] == "expired":
-                continue
-            member = {"email": m["email"], "role": m["role"]}
-            if m["role"] == "custom":
-                member["rights"] = sorted(m["rights"])
-            members.append(member)
-        entry["members"] = members
-        operate = api.get(api.path(P.OPERATE, **where))
-        urls = {k: operate[k] for k in ("metrics_url", "alerts_url", "logs_url", "backups_url")
-                if operate.get(k)}
-        if urls:
-            entry["operate"] = urls
-        out["namespaces"].append(entry)
+    out["namespaces"] = [_export_namespace(api, cid, ns, variables)
+                         for ns in api.all_pages(api.path(P.NAMESPACES, cluster=cid))]
     return out, variables
+
+
+def _with_placeholders(base: dict, settings: dict, prefix: tuple, variables: list) -> dict:
+    """``base`` plus the settings; a masked secret becomes ``<key>_from_env: NAME``."""
+    body = dict(base)
+    for key, value in settings.items():
+        if value == "***":
+            body[f"{key}_from_env"] = env_name(*prefix, key)
+            variables.append(body[f"{key}_from_env"])
+        elif value is not None:
+            body[key] = value
+    return body
+
+
+def _export_namespace(api, cid: str, ns: dict, variables: list) -> dict:
+    from cluster_manager_cli import client as P
+    from cluster_manager_cli.spec import OPERATE_KEYS
+
+    where = {"cluster": cid, "namespace": ns["name"]}
+    entry = {"name": ns["name"], "installation_type": ns["installation_type"]}
+    config = api.get(api.path(P.CONFIGURATION, **where))
+    sections = {name: _with_placeholders({}, item["settings"], (ns["name"], name), variables)
+                for name, item in sorted(config["sections"].items())}
+    if sections:
+        entry["configuration"] = sections
+    entry["plans"] = []
+    for plan in sorted(config["plans"], key=lambda p: p["name"]):
+        body = _with_placeholders({"name": plan["name"], "kind": plan["kind"],
+                                   "type": plan["type"]}, plan["settings"],
+                                  (ns["name"], plan["name"]), variables)
+        if not plan["active"]:
+            body["active"] = False
+        entry["plans"].append(body)
+    entry["members"] = [
+        {"email": m["email"], "role": m["role"],
+         **({"rights": sorted(m["rights"])} if m["role"] == "custom" else {})}
+        for m in api.all_pages(api.path(P.MEMBERS, **where)) if m["status"] != "expired"]
+    operate = api.get(api.path(P.OPERATE, **where))
+    urls = {k: operate[k] for k in OPERATE_KEYS if operate.get(k)}
+    if urls:
+        entry["operate"] = urls
+    return entry
 
 
 @click.command("export")

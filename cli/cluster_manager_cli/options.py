@@ -54,18 +54,24 @@ def _setter(attr):
 def common(f):
     """The options every command takes (also accepted before the command)."""
     options = [
-        click.option("--api-url", "cm_api_url", metavar="URL", expose_value=False, callback=_setter("api_url"),
+        click.option("--api-url", "cm_api_url",
+                     metavar="URL", expose_value=False, callback=_setter("api_url"),
                      help="The API (default: $CM_API_URL, else the profile's)."),
-        click.option("--token", "cm_token", metavar="TOKEN", expose_value=False, callback=_setter("token"),
+        click.option("--token", "cm_token",
+                     metavar="TOKEN", expose_value=False, callback=_setter("token"),
                      help="A bearer token (default: $CM_TOKEN, else the profile's)."),
-        click.option("--profile", "cm_profile", metavar="NAME", expose_value=False, callback=_setter("profile"),
+        click.option("--profile", "cm_profile",
+                     metavar="NAME", expose_value=False, callback=_setter("profile"),
                      help="A named profile from `login --profile` (default: $CM_PROFILE)."),
-        click.option("-o", "--output", "cm_output", type=click.Choice(["table", "json", "yaml"]),
+        click.option("-o", "--output", "cm_output",
+                     type=click.Choice(["table", "json", "yaml"]),
                      expose_value=False, callback=_setter("output"),
                      help="table for people; json or yaml: the API's objects unchanged."),
-        click.option("-q", "--quiet", "cm_quiet", is_flag=True, default=None, expose_value=False,
+        click.option("-q", "--quiet", "cm_quiet",
+                     is_flag=True, default=None, expose_value=False,
                      callback=_setter("quiet"), help="Print only ids/names."),
-        click.option("-v", "--verbose", "cm_verbose", is_flag=True, default=None, expose_value=False,
+        click.option("-v", "--verbose", "cm_verbose",
+                     is_flag=True, default=None, expose_value=False,
                      callback=_setter("verbose"), help="Log every HTTP request on stderr."),
     ]
     for option in reversed(options):

@@ -32,42 +32,41 @@ def _cell(value) -> str:
 def table(rows: list[dict], columns: list[str]) -> str:
     cells = [[c.upper() for c in columns]] + [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells)
+    return "\n".join("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip()
+                     for r in cells)
 
 
-def emit(state, obj, *, columns: list[str] | None = None, id_key: str | None = None,
-         text: str | None = None) -> None:
+def emit(state, obj, *, columns: list[str] | None = None, id_key: str | None = None) -> None:
     """Print ``obj`` (a dict or a list of dicts) as the user asked."""
     if state.output == "json":
         click.echo(dump_json(obj))
-        return
-    if state.output == "yaml":
+    elif state.output == "yaml":
         click.echo(dump_yaml(obj), nl=False)
-        return
-    rows = obj if isinstance(obj, list) else [obj]
-    if state.quiet:
-        if id_key:
-            for row in rows:
-                if row is not None:
-                    click.echo(row.get(id_key))
-        return
-    if text is not None:
-        click.echo(text)
-    elif columns and rows and all(isinstance(r, dict) for r in rows):
-        if isinstance(obj, list):
-            click.echo(table(rows, columns))
-        else:
-            width = max(len(k) for k in obj)
-            for key, value in obj.items():
-                if isinstance(value, list) and value and isinstance(value[0], dict):
-                    click.echo(f"{key}:")
-                    click.echo("  " + table(value, list(value[0].keys())).replace("\n", "\n  "))
-                else:
-                    click.echo(f"{key.ljust(width)}  {_cell(value)}")
-    elif isinstance(obj, list) and not obj:
-        click.echo("(none)")
+    elif state.quiet:
+        for row in obj if isinstance(obj, list) else [obj]:
+            if row is not None and id_key:
+                click.echo(row.get(id_key))
     elif obj is not None:
-        click.echo(dump_yaml(obj), nl=False)
+        click.echo(for_people(obj, columns))
+
+
+def for_people(obj, columns: list[str] | None) -> str:
+    """A table for a list, ``key  value`` lines for one object (nested lists as tables)."""
+    if isinstance(obj, list):
+        if not obj:
+            return "(none)"
+        return table(obj, columns) if columns else dump_yaml(obj).rstrip("\n")
+    if not (isinstance(obj, dict) and columns):
+        return dump_yaml(obj).rstrip("\n")
+    width = max(len(k) for k in obj)
+    lines = []
+    for key, value in obj.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            lines.append(f"{key}:")
+            lines.append("  " + table(value, list(value[0].keys())).replace("\n", "\n  "))
+        else:
+            lines.append(f"{key.ljust(width)}  {_cell(value)}")
+    return "\n".join(lines)
 
 
 def note(message: str) -> None:

@@ -78,8 +78,10 @@ def diff_secrets(spec_fields: list[dict], secrets: dict, current_settings: dict 
 
 
 class Planner:
-    def __init__(self, api, desired: dict, *, prune: bool):
+    def __init__(self, api, desired: dict, *, prune: bool, cluster: dict | None = None):
+        """``cluster``: the current cluster when the caller already looked it up."""
         self.api, self.desired, self.prune = api, desired, prune
+        self.cluster = cluster
         self.changes: list[Change] = []
         self.removals: list[Change] = []
         self.namespace_removals: list[Change] = []
@@ -89,7 +91,8 @@ class Planner:
     def read(self):
         from cluster_manager_cli import resolve
 
-        self.cluster = resolve.find_cluster(self.api, self.desired["cluster"])
+        if self.cluster is None:
+            self.cluster = resolve.find_cluster(self.api, self.desired["cluster"])
         self.namespaces = {}
         if self.cluster:
             path = self.api.path(P.NAMESPACES, cluster=self.cluster["cluster_id"])
@@ -180,7 +183,8 @@ class Planner:
         if ns["plans"] is not None:
             self.plan_plans(name, ns["plans"], (config or {}).get("plans", []))
         if ns["operate"] is not None:
-            self.plan_operate(name, ns["operate"], self.ns_read(name, "operate") if exists else None)
+            current_urls = self.ns_read(name, "operate") if exists else None
+            self.plan_operate(name, ns["operate"], current_urls)
         if ns["members"] is not None:
             self.plan_members(name, ns["members"], self.ns_read(name, "members") if exists else [])
 
@@ -212,56 +216,54 @@ class Planner:
     def plan_plans(self, ns: str, plans: list, current: list):
         have = {p["name"]: p for p in current}
         for plan in plans:
-            name = plan["name"]
-            what = f"{ns} plan {name}"
-            old = have.get(name)
+            old = have.get(plan["name"])
             if "existing" in plan:
-                if old is None:
-                    self.changes.append(Change("create", what, ["added from another namespace"],
-                                               self._call("POST", P.PLANS, {"existing": name},
-                                                          namespace=ns)))
-                else:
-                    self.changes.append(Change("unchanged", what))
-                if (old or {}).get("active", True) != plan["active"] or (
-                        old is None and not plan["active"]):
-                    self._toggle(ns, name, plan["active"], old)
-                continue
-            body = {"name": name, "kind": plan["kind"], "type": plan["type"],
-                    **plan["settings"], **plan["secrets"]}
-            run = self._call("POST", P.PLANS, body, namespace=ns)
-            if old is None:
-                lines = [f"{k}: {fmt(v)}" for k, v in [("kind", plan["kind"]),
-                                                      ("type", plan["type"]),
-                                                      *plan["settings"].items()]]
-                lines += diff_secrets(plan["fields"], plan["secrets"], None, None)[0]
-                self.changes.append(Change("create", what, lines, run))
-                if not plan["active"]:
-                    self._toggle(ns, name, False, None)
-                continue
-            secret_names = {f["name"] for f in plan["fields"] if f.get("secret")}
-            lines = diff_fields({"kind": plan["kind"], "type": plan["type"]},
-                                {"kind": old["kind"], "type": old["type"]})
-            settings = {k: v for k, v in old["settings"].items()
-                        if k not in secret_names and v != MASK}
-            lines += diff_fields(plan["settings"], settings)
-            secret_lines, secret_changed = diff_secrets(plan["fields"], plan["secrets"],
-                                                        old["settings"],
-                                                        old.get("secret_digests"))
-            if lines or secret_changed:
-                self.changes.append(Change("update", what, lines + secret_lines, run))
-            elif old["active"] == plan["active"]:
-                self.changes.append(Change("unchanged", what))
-            if old["active"] != plan["active"]:
-                self._toggle(ns, name, plan["active"], old)
+                self.plan_existing(ns, plan, old)
+            else:
+                self.plan_one(ns, plan, old)
+            if (old["active"] if old else True) != plan["active"]:
+                self._toggle(ns, plan["name"], plan["active"], old)
         if self.prune:
             listed = {p["name"] for p in plans}
-            for name in sorted(set(have) - listed):
-                if have[name]["active"]:
-                    self.removals.append(Change(
-                        "deactivate", f"{ns} plan {name}",
-                        ["not in the file (plans are never deleted, only deactivated)"],
-                        self._call("PATCH", P.PLAN, {"active": False}, namespace=ns, plan=name),
-                        prune=True))
+            for name in sorted(n for n in set(have) - listed if have[n]["active"]):
+                self.removals.append(Change(
+                    "deactivate", f"{ns} plan {name}",
+                    ["not in the file (plans are never deleted, only deactivated)"],
+                    self._call("PATCH", P.PLAN, {"active": False}, namespace=ns, plan=name),
+                    prune=True))
+
+    def plan_existing(self, ns: str, plan: dict, old: dict | None):
+        name, what = plan["name"], f"{ns} plan {plan['name']}"
+        if old is None:
+            self.changes.append(Change("create", what, ["added from another namespace"],
+                                       self._call("POST", P.PLANS, {"existing": name},
+                                                  namespace=ns)))
+        elif old["active"] == plan["active"]:
+            self.changes.append(Change("unchanged", what))
+
+    def plan_one(self, ns: str, plan: dict, old: dict | None):
+        what = f"{ns} plan {plan['name']}"
+        body = {"name": plan["name"], "kind": plan["kind"], "type": plan["type"],
+                **plan["settings"], **plan["secrets"]}
+        run = self._call("POST", P.PLANS, body, namespace=ns)
+        if old is None:
+            lines = [f"{k}: {fmt(v)}" for k, v in [("kind", plan["kind"]), ("type", plan["type"]),
+                                                  *plan["settings"].items()]]
+            lines += diff_secrets(plan["fields"], plan["secrets"], None, None)[0]
+            self.changes.append(Change("create", what, lines, run))
+            return
+        secret_names = {f["name"] for f in plan["fields"] if f.get("secret")}
+        lines = diff_fields({"kind": plan["kind"], "type": plan["type"]},
+                            {"kind": old["kind"], "type": old["type"]})
+        settings = {k: v for k, v in old["settings"].items()
+                    if k not in secret_names and v != MASK}
+        lines += diff_fields(plan["settings"], settings)
+        secret_lines, secret_changed = diff_secrets(plan["fields"], plan["secrets"],
+                                                    old["settings"], old.get("secret_digests"))
+        if lines or secret_changed:
+            self.changes.append(Change("update", what, lines + secret_lines, run))
+        elif old["active"] == plan["active"]:
+            self.changes.append(Change("unchanged", what))
 
     def _toggle(self, ns, name, active, old):
         self.changes.append(Change(
@@ -304,7 +306,8 @@ class Planner:
             if old["role"] != m["role"]:
                 lines.append(f"role: {old['role']} → {m['role']}")
             if m["role"] == "custom" and sorted(old["rights"]) != m["rights"]:
-                lines.append(f"rights: {','.join(sorted(old['rights']))} → {','.join(m['rights'])}")
+                before, after = ",".join(sorted(old["rights"])), ",".join(m["rights"])
+                lines.append(f"rights: {before} → {after}")
             if lines:
                 self.changes.append(Change("update", what, lines, self._call(
                     "PATCH", P.MEMBER, body, namespace=ns, email=m["email"])))

@@ -116,76 +116,94 @@ def claims_of(token: str) -> dict:
         return {}
 
 
-def sign_in(api_url: str, issuer: str | None, client_id: str | None, *, open_browser: bool,
-            port: int, timeout: float) -> dict:
-    import secrets
-    from urllib.parse import urlencode
-
-    import requests
-
-    discovery_url, advertised_client = (None, None)
-    if not issuer:
+def _issuer(api_url: str, issuer: str | None, client_id: str | None) -> tuple[str, str]:
+    """``(discovery URL, client id)``: given, or as the API advertises them."""
+    discovery_url, advertised_client = None, None
+    if issuer:
+        discovery_url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    else:
         discovery_url, advertised_client = discover_issuer(api_url)
         if not discovery_url:
             raise CliError(f"The API at {api_url} does not advertise its sign-in issuer; pass "
                            "--issuer URL (and --client-id ID) or set CM_ISSUER.", NOT_SIGNED_IN)
-    else:
-        discovery_url = issuer.rstrip("/") + "/.well-known/openid-configuration"
-    client_id = client_id or advertised_client
-    if not client_id:
+    if not (client_id or advertised_client):
         raise usage("The client id is unknown: pass --client-id ID or set CM_CLIENT_ID.")
-    session = requests.Session()
-    meta = _get_json(session, discovery_url, "issuer's discovery document")
-    for key in ("authorization_endpoint", "token_endpoint"):
-        if key not in meta:
-            raise CliError(f"The discovery document at {discovery_url} has no {key}.",
-                           NOT_SIGNED_IN)
-    verifier, challenge = pkce()
-    state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
-    callback = Callback(port)
-    try:
-        query = {"response_type": "code", "client_id": client_id,
-                 "redirect_uri": callback.redirect_uri, "scope": "openid email",
-                 "state": state, "nonce": nonce, "code_challenge": challenge,
-                 "code_challenge_method": "S256"}
-        url = meta["authorization_endpoint"] + (
-            "&" if "?" in meta["authorization_endpoint"] else "?") + urlencode(query)
-        print(f"Open this URL to sign in:\n{url}", file=sys.stderr, flush=True)
-        if open_browser:
-            import webbrowser
+    return discovery_url, client_id or advertised_client
 
-            webbrowser.open(url)
-        if not callback.done.wait(timeout):
-            raise CliError(f"No sign-in within {timeout:.0f} s; run login again.", NOT_SIGNED_IN)
-        result = callback.result
-    finally:
-        callback.close()
-    if result.get("state") != state:
+
+def _browser_code(authorize_url: str, query: dict, callback, open_browser: bool,
+                  timeout: float) -> str:
+    """Send the user to the issuer and wait for the redirect; the code it carries."""
+    from urllib.parse import urlencode
+
+    url = authorize_url + ("&" if "?" in authorize_url else "?") + urlencode(query)
+    print(f"Open this URL to sign in:\n{url}", file=sys.stderr, flush=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    if not callback.done.wait(timeout):
+        raise CliError(f"No sign-in within {timeout:g} s; run login again.", NOT_SIGNED_IN)
+    result = callback.result
+    if result.get("state") != query["state"]:
         raise CliError("The sign-in answer does not belong to this login (state mismatch); "
                        "run login again.", NOT_SIGNED_IN)
     if "code" not in result:
-        raise CliError(f"The issuer refused the sign-in: "
-                       f"{result.get('error_description') or result.get('error')}.",
-                       NOT_SIGNED_IN)
+        why = result.get("error_description") or result.get("error")
+        raise CliError(f"The issuer refused the sign-in: {why}.", NOT_SIGNED_IN)
+    return result["code"]
+
+
+def _exchange(session, token_url: str, form: dict) -> dict:
+    import requests
+
     try:
-        resp = session.post(meta["token_endpoint"], data={
-            "grant_type": "authorization_code", "code": result["code"],
-            "redirect_uri": callback.redirect_uri, "client_id": client_id,
-            "code_verifier": verifier}, timeout=30)
+        resp = session.post(token_url, data=form, timeout=30)
         tokens = resp.json()
     except (requests.RequestException, ValueError) as exc:
         raise CliError(f"The token endpoint failed ({exc}).", NOT_SIGNED_IN) from None
     if resp.status_code != 200 or "id_token" not in tokens:
-        raise CliError(f"The token endpoint refused the code: "
-                       f"{tokens.get('error_description') or tokens.get('error') or resp.status_code}.",
+        why = tokens.get("error_description") or tokens.get("error") or resp.status_code
+        raise CliError(f"The token endpoint refused the code: {why}.", NOT_SIGNED_IN)
+    return tokens
+
+
+def sign_in(api_url: str, issuer: str | None, client_id: str | None, *, open_browser: bool,
+            port: int, timeout: float) -> dict:
+    """OIDC authorization code flow with PKCE (S256) and a loopback redirect."""
+    import secrets
+
+    import requests
+
+    discovery_url, client_id = _issuer(api_url, issuer, client_id)
+    session = requests.Session()
+    meta = _get_json(session, discovery_url, "issuer's discovery document")
+    missing = [k for k in ("authorization_endpoint", "token_endpoint") if k not in meta]
+    if missing:
+        raise CliError(f"The discovery document at {discovery_url} has no {missing[0]}.",
                        NOT_SIGNED_IN)
+    verifier, challenge = pkce()
+    nonce = secrets.token_urlsafe(16)
+    callback = Callback(port)
+    redirect_uri = callback.redirect_uri
+    try:
+        code = _browser_code(meta["authorization_endpoint"], {
+            "response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
+            "scope": "openid email",
+            "state": secrets.token_urlsafe(16), "nonce": nonce, "code_challenge": challenge,
+            "code_challenge_method": "S256"}, callback, open_browser, timeout)
+    finally:
+        callback.close()
+    tokens = _exchange(session, meta["token_endpoint"], {
+        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+        "client_id": client_id, "code_verifier": verifier})
     claims = claims_of(tokens["id_token"])
     if claims.get("nonce") not in (None, nonce):
         raise CliError("The ID token's nonce does not match this login; run login again.",
                        NOT_SIGNED_IN)
     return {"token": tokens["id_token"], "email": claims.get("email"),
-            "expires_at": claims.get("exp"), "issuer": issuer or discovery_url.rsplit(
-                "/.well-known/", 1)[0], "client_id": client_id}
+            "expires_at": claims.get("exp"), "client_id": client_id,
+            "issuer": discovery_url.rsplit("/.well-known/", 1)[0]}
 
 
 @click.command("login")
@@ -204,7 +222,8 @@ def login(state, issuer, client_id, no_browser, port, timeout):
 
     \b
     Example:  cluster-manager login --api-url https://cm.example.com
-              cluster-manager login --profile staging --api-url https://cm-staging.example.com --no-browser
+              cluster-manager login --profile staging --no-browser \\
+                  --api-url https://cm-staging.example.com
     """
     from cluster_manager_cli import config
 
@@ -307,7 +326,8 @@ def completion(shell):
     """Print the shell completion script for bash or zsh.
 
     \b
-    Example:  cluster-manager completion bash > ~/.local/share/bash-completion/completions/cluster-manager
+    Example:  cluster-manager completion bash \\
+                  > ~/.local/share/bash-completion/completions/cluster-manager
               echo 'eval "$(cluster-manager completion zsh)"' >> ~/.zshrc
     """
     from click.shell_completion import get_completion_class

@@ -45,6 +45,39 @@ OPERATE_KEYS = ("metrics_url", "alerts_url", "logs_url", "backups_url")
 PLAN_COMMON = ("name", "kind", "type", "active")
 
 
+TYPE_PROBLEMS = {
+    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "must be an integer"),
+    "boolean": (lambda v: isinstance(v, bool), "must be true or false"),
+    "string": (lambda v: isinstance(v, str), "must be a string (quote it)"),
+}
+
+
+def string_problems(spec: dict, value: str) -> list[str]:
+    out = []
+    if "min_length" in spec and len(value) < spec["min_length"]:
+        out.append(f"must be at least {spec['min_length']} characters")
+    if "max_length" in spec and len(value) > spec["max_length"]:
+        out.append(f"must be at most {spec['max_length']} characters")
+    if spec.get("pattern") and not re.search(spec["pattern"], value):
+        out.append(f"must match {spec['pattern']}"
+                   + (f" ({spec['description']})" if spec.get("description") else ""))
+    fmt = spec.get("format")
+    if fmt == "uri" and not re.match(r"^https?://\S+$", value):
+        out.append("must be a URL starting with http:// or https://")
+    if fmt == "hostname" and not HOSTNAME.match(value):
+        out.append("must be a DNS name such as apps.example.com")
+    return out
+
+
+def range_problems(spec: dict, value) -> list[str]:
+    low, high = spec.get("minimum"), spec.get("maximum")
+    if isinstance(value, bool) or not ((low is not None and value < low)
+                                       or (high is not None and value > high)):
+        return []
+    return [f"must be from {low if low is not None else '…'} to "
+            f"{high if high is not None else '…'}"]
+
+
 class SpecError(Exception):
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
@@ -95,76 +128,30 @@ class Checker:
     def field(self, path: str, spec: dict, value) -> bool:
         """Check one value against a catalogue FIELD; True when it is fine."""
         kind = spec.get("type", "string")
-        if kind == "integer":
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.problem(path, "must be an integer")
-                return False
-        elif kind == "boolean":
-            if not isinstance(value, bool):
-                self.problem(path, "must be true or false")
-                return False
-        elif not isinstance(value, str):
-            self.problem(path, "must be a string (quote it)")
+        wrong = TYPE_PROBLEMS.get(kind, TYPE_PROBLEMS["string"])
+        if not wrong[0](value):
+            self.problem(path, wrong[1])
             return False
-        ok = True
-        if isinstance(value, str):
-            if "min_length" in spec and len(value) < spec["min_length"]:
-                self.problem(path, f"must be at least {spec['min_length']} characters")
-                ok = False
-            if "max_length" in spec and len(value) > spec["max_length"]:
-                self.problem(path, f"must be at most {spec['max_length']} characters")
-                ok = False
-            if spec.get("pattern") and not re.search(spec["pattern"], value):
-                self.problem(path, f"must match {spec['pattern']}"
-                             + (f" ({spec['description']})" if spec.get("description") else ""))
-                ok = False
-            fmt = spec.get("format")
-            if fmt == "uri" and not re.match(r"^https?://\S+$", value):
-                self.problem(path, "must be a URL starting with http:// or https://")
-                ok = False
-            if fmt == "hostname" and not HOSTNAME.match(value):
-                self.problem(path, "must be a DNS name such as apps.example.com")
-                ok = False
-        if kind == "integer" and not isinstance(value, bool):
-            low, high = spec.get("minimum"), spec.get("maximum")
-            if (low is not None and value < low) or (high is not None and value > high):
-                self.problem(path, f"must be from {low if low is not None else '…'} to "
-                                   f"{high if high is not None else '…'}")
-                ok = False
-        return ok
+        found = string_problems(spec, value) if kind == "string" else range_problems(spec, value)
+        for message in found:
+            self.problem(path, message)
+        return not found
 
     def fields(self, path: str, data: dict, specs: list[dict], skip=()) -> tuple[dict, dict]:
         """``(settings, secrets)`` of ``data`` per the catalogue's ``specs``."""
-        by_name = {s["name"]: s for s in specs}
+        by_name = {s["name"]: s for s in specs if s["name"] not in skip}
         secret_names = C.secret_fields(specs)
         known = set(skip) | {n for n in by_name if n not in secret_names}
         known |= {f"{n}_{src}" for n in secret_names for src in ("from_env", "from_file")}
         self.unknown(path, {k: v for k, v in data.items() if k not in secret_names}, known)
         settings, secrets = {}, {}
         for name, spec in by_name.items():
-            if name in skip:
-                continue
             where = f"{path}.{name}"
             if name in secret_names:
-                if name in data:
-                    self.problem(where, f"is a secret: never put its value in the file; use "
-                                        f"{name}_from_env: VARIABLE or {name}_from_file: PATH")
-                    continue
-                sources = [s for s in ("from_env", "from_file") if f"{name}_{s}" in data]
-                if len(sources) > 1:
-                    self.problem(where, f"give {name}_from_env or {name}_from_file, not both")
-                    continue
-                if sources:
-                    try:
-                        secrets[name] = read_secret(sources[0], data[f"{name}_{sources[0]}"],
-                                                    base=self.base)
-                    except SecretSourceError as exc:
-                        self.problem(f"{where}_{sources[0]}", str(exc))
-                elif spec.get("required"):
-                    self.problem(where, f"is required: give {name}_from_env: VARIABLE "
-                                        f"(or {name}_from_file: PATH)")
-                continue
-            if name in data and data[name] is not None:
+                value = self.secret(where, name, spec, data)
+                if value is not None:
+                    secrets[name] = value
+            elif data.get(name) is not None:
                 if self.field(where, spec, data[name]):
                     settings[name] = data[name]
             elif "default" in spec:
@@ -173,6 +160,25 @@ class Checker:
                 self.problem(where, "is required" + (f" ({spec['description']})"
                                                      if spec.get("description") else ""))
         return settings, secrets
+
+    def secret(self, where: str, name: str, spec: dict, data: dict) -> str | None:
+        """A secret field's value, read from where the file says (never the file)."""
+        if name in data:
+            self.problem(where, f"is a secret: never put its value in the file; use "
+                                f"{name}_from_env: VARIABLE or {name}_from_file: PATH")
+            return None
+        sources = [s for s in ("from_env", "from_file") if f"{name}_{s}" in data]
+        if len(sources) > 1:
+            self.problem(where, f"give {name}_from_env or {name}_from_file, not both")
+        elif sources:
+            try:
+                return read_secret(sources[0], data[f"{name}_{sources[0]}"], base=self.base)
+            except SecretSourceError as exc:
+                self.problem(f"{where}_{sources[0]}", str(exc))
+        elif spec.get("required"):
+            self.problem(where, f"is required: give {name}_from_env: VARIABLE "
+                                f"(or {name}_from_file: PATH)")
+        return None
 
     def requires(self, path: str, requires: dict | None, what: str) -> None:
         for key, allowed in (requires or {}).items():
