@@ -65,17 +65,20 @@ def requires_problem(variant: Variant, cluster) -> str | None:
 
 
 def check(group: Group, variant: Variant, body: dict, cluster, *, subject: str,
-          others: dict[str, Field]) -> tuple[dict, dict, list[str]]:
+          others: dict[str, Field], secrets_known: bool = True) -> tuple[dict, dict, list[str]]:
     """``(settings, secrets, problems)`` for ``body`` as ``variant`` of ``group``.
 
     ``subject`` starts the messages about missing and stray fields (e.g.
     "a postgres plan", "type 'generic_auth'"); ``others`` are all fields the
-    request model knows, so that fields of other variants are named."""
+    request model knows, so that fields of other variants are named.  With
+    ``secrets_known`` False (settings read back from a cluster, which never
+    hands out secrets) a missing secret is not a problem."""
     problems = []
     if cluster is not None and (why := requires_problem(variant, cluster)):
         problems.append(why)
     mine = {f.name for f in variant.fields}
-    missing = [f for f in variant.fields if f.required and _missing(body.get(f.name))]
+    missing = [f for f in variant.fields if f.required and _missing(body.get(f.name))
+               and (secrets_known or not f.secret)]
     if missing:
         problems.append(f"{subject} needs " + ", ".join(
             f"{f.name!r} ({f.hint})" if f.hint else f.name for f in missing))
