@@ -3,13 +3,12 @@
 ``--verbose`` logs every request on stderr (``cm: POST /clusters → 201``), so
 a script can see exactly which calls a command made.
 """
-import base64
 import json
 import sys
 import time
 from urllib.parse import quote
 
-from cluster_manager_cli.errors import ApiRefused, CliError, NOT_SIGNED_IN
+from cluster_manager_cli.errors import NOT_SIGNED_IN, ApiRefused, CliError
 
 TIMEOUT = 30
 
@@ -22,6 +21,8 @@ def login_hint(profile: str) -> str:
 def token_expired(token: str) -> bool:
     """True when the token is a JWT whose ``exp`` is past (no signature check:
     the API does that; this only spares a round trip and gives a clearer message)."""
+    import base64
+
     try:
         payload = token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -125,22 +126,3 @@ class Api:
             token = page.get("next_token")
             if not token:
                 return items
-
-
-# --- paths ---------------------------------------------------------------------
-
-CLUSTERS = "/clusters"
-CLUSTER = "/clusters/{cluster}"
-NAMESPACES = CLUSTER + "/namespaces"
-NAMESPACE = NAMESPACES + "/{namespace}"
-PLANS = NAMESPACE + "/plans"
-PLAN = PLANS + "/{plan}"
-SECTION = NAMESPACE + "/configuration/{section}"
-CONFIGURATION = NAMESPACE + "/configuration"
-MEMBERS = NAMESPACE + "/members"
-MEMBER = MEMBERS + "/{email}"
-OPERATE = NAMESPACE + "/operate"
-ENVIRONMENTS = NAMESPACE + "/environments"
-ENVIRONMENT = ENVIRONMENTS + "/{env}"
-COMMANDS = NAMESPACE + "/commands"
-COMMAND = COMMANDS + "/{command}"

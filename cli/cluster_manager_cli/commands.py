@@ -1,13 +1,34 @@
-"""One group per API resource.  Each command's help says what it does in one
-line and shows an example."""
+"""The commands of every API resource group (``groups``), loaded only when one
+of those groups runs.  Each command's help says what it does in one line and
+shows an example."""
 import sys
 
 import click
 
-from cluster_manager_cli import client as P
+from cluster_manager_cli import paths as P
 from cluster_manager_cli.errors import usage
-from cluster_manager_cli.options import common, pass_state
+from cluster_manager_cli.groups import (
+    agent_credentials,
+    clusters,
+    commands_group,
+    config_group,
+    environments,
+    installation,
+    invitations,
+    members,
+    namespaces,
+    operate,
+    plans,
+)
 from cluster_manager_cli.output import emit, note
+from cluster_manager_cli.shared import (
+    cid,
+    confirm,
+    leaf,
+    list_command,
+    ns_path,
+    parse_assignments,
+)
 
 CLUSTER_COLUMNS = ["cluster_id", "name", "type", "platform", "my_role", "description"]
 NAMESPACE_COLUMNS = ["name", "installation_type", "status", "runtime_seconds", "last_seen"]
@@ -15,99 +36,10 @@ PLAN_COLUMNS = ["name", "kind", "type", "active", "settings"]
 MEMBER_COLUMNS = ["email", "role", "rights", "status", "invitation_expires_at"]
 ENV_COLUMNS = ["name", "state", "step", "attempt", "database_plan", "storage_plan", "last_error"]
 COMMAND_COLUMNS = ["command_id", "type", "state", "created_at", "finished_at", "error"]
-ACTIVITY_COLUMNS = ["at", "actor", "action", "status", "namespace"]
-
-
-def group(name, help_text):
-    return click.Group(name, help=help_text)
-
-
-def in_cluster(f):
-    """-c/--cluster (name or id; default $CM_CLUSTER)."""
-    return click.option("-c", "--cluster", "cluster_ref", envvar="CM_CLUSTER", required=True,
-                        metavar="CLUSTER", help="The cluster's name or id ($CM_CLUSTER).")(f)
-
-
-def in_namespace(f):
-    """-c/--cluster and -n/--namespace (default $CM_CLUSTER, $CM_NAMESPACE)."""
-    f = click.option("-n", "--namespace", envvar="CM_NAMESPACE", required=True, metavar="NAME",
-                     help="The namespace ($CM_NAMESPACE).")(f)
-    return in_cluster(f)
-
-
-def leaf(group, name: str, scope: str | None = None):
-    """Register a command on ``group`` with the shared options, the State as
-    first argument and, per ``scope`` ("cluster" or "namespace"), -c/-n."""
-    def decorate(f):
-        f = common(pass_state(f))
-        if scope == "namespace":
-            f = in_namespace(f)
-        elif scope == "cluster":
-            f = in_cluster(f)
-        return (group.command if group is not None else click.command)(name)(f)
-    return decorate
-
-
-def list_command(group, template: str, columns: list[str], id_key: str, doc: str):
-    """``GROUP list -c C -n NS``: every page of a namespace's collection."""
-    def run(state, cluster_ref, namespace):
-        items = state.api().all_pages(ns_path(state, template, cluster_ref, namespace))
-        emit(state, items, columns=columns, id_key=id_key)
-    run.__doc__ = doc
-    return leaf(group, "list", "namespace")(run)
-
-
-def cid(state, ref):
-    from cluster_manager_cli import resolve
-
-    return resolve.cluster_id(state.api(), ref)
-
-
-def ns_path(state, template, cluster_ref, namespace, **more):
-    api = state.api()
-    return api.path(template, cluster=cid(state, cluster_ref), namespace=namespace, **more)
-
-
-def confirm(yes: bool, question: str) -> None:
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise usage(f"{question} Pass --yes to confirm when not running in a terminal.")
-    click.confirm(question, abort=True, err=True)
-
-
-def parse_assignments(pairs, *, what: str) -> dict:
-    """``key=value`` arguments; values are YAML scalars (``5432`` is a number,
-    ``true`` a boolean); ``key_from_env=VAR`` and ``key_from_file=PATH`` read
-    a secret from the environment or a file instead of the command line."""
-    import yaml
-
-    from cluster_manager_cli.secrets import SecretSourceError, read_secret
-
-    out = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise usage(f"{what}: expected key=value, got {pair!r}.")
-        for suffix in ("_from_env", "_from_file"):
-            if key.endswith(suffix):
-                try:
-                    out[key[: -len(suffix)]] = read_secret(suffix[1:], raw, base=None)
-                except SecretSourceError as exc:
-                    raise usage(f"{what}: {key}: {exc}") from None
-                break
-        else:
-            try:
-                value = yaml.safe_load(raw) if raw else ""
-            except yaml.YAMLError:
-                value = raw
-            out[key] = value if isinstance(value, (int, float, bool)) or value is None else raw
-    return out
 
 
 # --- clusters -------------------------------------------------------------------
 
-clusters = group("clusters", "Register, list, rename and remove clusters.")
 
 
 @leaf(clusters, "list")
@@ -190,7 +122,6 @@ def clusters_delete(state, cluster_ref, yes):
 
 # --- namespaces -----------------------------------------------------------------
 
-namespaces = group("namespaces", "Add, list, inspect and remove a cluster's namespaces.")
 
 
 @leaf(namespaces, "list", "cluster")
@@ -251,8 +182,6 @@ def namespaces_delete(state, cluster_ref, name, yes):
 
 # --- installation, agent credentials --------------------------------------------
 
-installation = group("installation", "The installation script, reconfiguration script and "
-                                     "agent parameters of a namespace.")
 
 
 def _installation(state, cluster_ref, namespace):
@@ -304,7 +233,6 @@ def installation_parameters(state, cluster_ref, namespace):
     emit(state, params, columns=list(params), id_key="namespace_id")
 
 
-agent_credentials = group("agent-credentials", "The namespace agent's own credentials.")
 
 
 @leaf(agent_credentials, "rotate", "namespace")
@@ -324,7 +252,6 @@ def credentials_rotate(state, cluster_ref, namespace, yes):
 
 # --- configuration sections -----------------------------------------------------
 
-config_group = group("config", "A namespace's configuration sections: ingress, registry, proxy.")
 
 
 @leaf(config_group, "show", "namespace")
@@ -375,7 +302,6 @@ def config_set(state, cluster_ref, namespace, section, settings):
 
 # --- plans ------------------------------------------------------------------------
 
-plans = group("plans", "A namespace's database and storage plans.")
 
 
 list_command(plans, P.PLANS, PLAN_COLUMNS, "name", """\
@@ -449,15 +375,23 @@ def plans_deactivate(state, cluster_ref, namespace, name):
 
 # --- members, invitations ---------------------------------------------------------
 
-members = group("members", "Who may do what in a namespace: invite, edit rights, remove.")
 
 RIGHTS_HELP = ("Comma-separated rights for role custom: manage_environment, deploy_app, "
                "scale_app, edit_app_constants, manage_scheduled_events, view_logs, view_alerts, "
                "view_metrics, manage_backups.")
 
 
-def _rights(value):
-    return [r.strip() for r in value.split(",") if r.strip()] if value is not None else None
+def role_options(f):
+    """--role and --rights (see ``role_body``)."""
+    f = click.option("--rights", help=RIGHTS_HELP)(f)
+    return click.option("--role", type=click.Choice(["developer", "administrator", "custom"]),
+                        required=True)(f)
+
+
+def role_body(role: str, rights: str | None) -> dict:
+    if rights is None:
+        return {"role": role}
+    return {"role": role, "rights": [r.strip() for r in rights.split(",") if r.strip()]}
 
 
 list_command(members, P.MEMBERS, MEMBER_COLUMNS, "email", """\
@@ -470,27 +404,21 @@ list_command(members, P.MEMBERS, MEMBER_COLUMNS, "email", """\
 
 @leaf(members, "invite", "namespace")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["developer", "administrator", "custom"]),
-              required=True)
-@click.option("--rights", help=RIGHTS_HELP)
+@role_options
 def members_invite(state, cluster_ref, namespace, email, role, rights):
     """Invite someone by email (they get a single-use link).
 
     \b
     Example:  cluster-manager members invite -c prod -n team-a bob@example.com --role developer
     """
-    body = {"email": email, "role": role}
-    if rights is not None:
-        body["rights"] = _rights(rights)
+    body = {"email": email, **role_body(role, rights)}
     emit(state, state.api().post(ns_path(state, P.MEMBERS, cluster_ref, namespace), body),
          columns=MEMBER_COLUMNS + ["invitation"], id_key="email")
 
 
 @leaf(members, "edit", "namespace")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["developer", "administrator", "custom"]),
-              required=True)
-@click.option("--rights", help=RIGHTS_HELP)
+@role_options
 def members_edit(state, cluster_ref, namespace, email, role, rights):
     """Change a member's role or rights.
 
@@ -498,9 +426,7 @@ def members_edit(state, cluster_ref, namespace, email, role, rights):
     Example:  cluster-manager members edit -c prod -n team-a bob@example.com --role custom \\
                   --rights view_logs,view_metrics
     """
-    body = {"role": role}
-    if rights is not None:
-        body["rights"] = _rights(rights)
+    body = role_body(role, rights)
     path = ns_path(state, P.MEMBER, cluster_ref, namespace, email=email)
     emit(state, state.api().patch(path, body), columns=MEMBER_COLUMNS, id_key="email")
 
@@ -521,7 +447,6 @@ def members_remove(state, cluster_ref, namespace, email, yes):
         note(f"{email} removed from {namespace}")
 
 
-invitations = group("invitations", "Invitations you received.")
 
 
 @leaf(invitations, "accept")
@@ -541,7 +466,6 @@ def invitations_accept(state, invitation):
 
 # --- operate ------------------------------------------------------------------------
 
-operate = group("operate", "A namespace's Metrics, Alerts, Logs and Backups links.")
 URL_KEYS = ("metrics_url", "alerts_url", "logs_url", "backups_url")
 
 
@@ -580,8 +504,6 @@ def operate_set(state, cluster_ref, namespace, **urls):
 
 # --- environments -------------------------------------------------------------------
 
-environments = group("environments", "App environments: create (provisions storage), "
-                                     "delete, retry.")
 
 
 def _after_wait(state, code, item, columns):
@@ -696,7 +618,6 @@ def environments_retry(state, cluster_ref, namespace, name, wait, timeout):
 
 # --- commands -----------------------------------------------------------------------
 
-commands_group = group("commands", "Commands sent to a namespace's agent.")
 
 
 @leaf(commands_group, "send", "namespace")
@@ -749,46 +670,3 @@ def commands_get(state, cluster_ref, namespace, command_id):
     """
     path = ns_path(state, P.COMMAND, cluster_ref, namespace, command=command_id)
     emit(state, state.api().get(path), columns=COMMAND_COLUMNS + ["result"], id_key="command_id")
-
-
-# --- activity, catalogue ------------------------------------------------------------
-
-@leaf(None, "activity", "cluster")
-@click.option("-n", "--namespace", help="Only this namespace's activity.")
-def activity(state, cluster_ref, namespace):
-    """Show who changed what in a cluster or one namespace, newest first.
-
-    \b
-    Example:  cluster-manager activity -c prod -n team-a
-    """
-    api = state.api()
-    template = (P.NAMESPACE if namespace else P.CLUSTER) + "/activity"
-    path = api.path(template, cluster=cid(state, cluster_ref), namespace=namespace or "")
-    emit(state, api.all_pages(path), columns=ACTIVITY_COLUMNS, id_key="activity_id")
-
-
-@leaf(None, "catalogue")
-@click.option("--refresh", is_flag=True, help="Fetch it again instead of using the cache.")
-def catalogue(state, refresh):
-    """Show the plan types and configuration sections the API knows, with their fields.
-
-    \b
-    Example:  cluster-manager catalogue -o json
-    """
-    from cluster_manager_cli.catalogue import fetch
-
-    data = fetch(state.api(), refresh=refresh)
-    if state.output != "table":
-        emit(state, data)
-        return
-    rows = [{"what": f"plan {p['kind']}/{t['type']}",
-             "fields": [f["name"] + ("*" if f.get("required") else "") for f in t["fields"]]}
-            for p in data.get("plans", []) for t in p.get("types", [])]
-    rows += [{"what": f"{s['section']} {s.get('discriminator')}={v['value']}",
-              "fields": [f["name"] + ("*" if f.get("required") else "") for f in v["fields"]]}
-             for s in data.get("sections", []) for v in s.get("variants", [])]
-    from cluster_manager_cli.output import table
-
-    click.echo(table(rows, ["what", "fields"]))
-    click.echo("(* required)")
-

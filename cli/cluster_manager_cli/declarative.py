@@ -3,7 +3,7 @@ import sys
 
 import click
 
-from cluster_manager_cli.errors import CliError, USAGE
+from cluster_manager_cli.errors import USAGE, CliError
 from cluster_manager_cli.options import common, pass_state
 from cluster_manager_cli.output import dump_json, dump_yaml, note
 
@@ -119,7 +119,7 @@ def env_name(*parts: str) -> str:
 
 def exported(api, cluster: dict) -> tuple[dict, list[str]]:
     """The cluster as an apply file, and the environment variables it names."""
-    from cluster_manager_cli import client as P
+    from cluster_manager_cli import paths as P
 
     variables: list[str] = []
     out = {"cluster": cluster["name"], "type": cluster["type"]}
@@ -146,7 +146,7 @@ def _with_placeholders(base: dict, settings: dict, prefix: tuple, variables: lis
 
 
 def _export_namespace(api, cid: str, ns: dict, variables: list) -> dict:
-    from cluster_manager_cli import client as P
+    from cluster_manager_cli import paths as P
     from cluster_manager_cli.spec import OPERATE_KEYS
 
     where = {"cluster": cid, "namespace": ns["name"]}

@@ -26,15 +26,15 @@ def cli():
 
 
 def _register():
-    from cluster_manager_cli import commands, declarative, session
+    from cluster_manager_cli import declarative, groups, session
 
-    for group in (session.login, session.logout, session.profiles, commands.clusters,
-                  commands.namespaces, commands.installation, commands.agent_credentials,
-                  commands.config_group, commands.plans, commands.members, commands.invitations,
-                  commands.operate, commands.environments, commands.commands_group,
-                  commands.activity, commands.catalogue, declarative.apply, declarative.export,
-                  session.completion):
-        cli.add_command(group)
+    for command in (session.login, session.logout, session.profiles, groups.clusters,
+                    groups.namespaces, groups.installation, groups.agent_credentials,
+                    groups.config_group, groups.plans, groups.members, groups.invitations,
+                    groups.operate, groups.environments, groups.commands_group,
+                    groups.activity, groups.catalogue, declarative.apply, declarative.export,
+                    session.completion):
+        cli.add_command(command)
 
 
 _register()

@@ -3,7 +3,7 @@ import os
 
 import click
 
-from cluster_manager_cli.errors import CliError, NOT_SIGNED_IN
+from cluster_manager_cli.errors import NOT_SIGNED_IN, CliError
 
 
 class State:

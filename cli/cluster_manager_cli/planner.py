@@ -9,7 +9,7 @@ an unchanged item costs no write.
 """
 from dataclasses import dataclass, field
 
-from cluster_manager_cli import client as P
+from cluster_manager_cli import paths as P
 from cluster_manager_cli.secrets import matches
 
 MASK = "***"

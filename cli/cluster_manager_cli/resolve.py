@@ -1,5 +1,5 @@
 """Finding a cluster by its name or id."""
-from cluster_manager_cli import client as paths
+from cluster_manager_cli import paths
 from cluster_manager_cli.errors import CliError
 
 

@@ -4,7 +4,7 @@ import sys
 
 import click
 
-from cluster_manager_cli.errors import CliError, NOT_SIGNED_IN, usage
+from cluster_manager_cli.errors import NOT_SIGNED_IN, CliError, usage
 from cluster_manager_cli.options import common, pass_state
 from cluster_manager_cli.output import emit, note
 

@@ -8,8 +8,8 @@ state's: 0 for ready / succeeded / removed, 1 for a failed state or a timeout.
 import sys
 import time
 
-from cluster_manager_cli import client as paths
-from cluster_manager_cli.errors import ApiRefused, OK, REFUSED
+from cluster_manager_cli import paths
+from cluster_manager_cli.errors import OK, REFUSED, ApiRefused
 
 SPINNER = "|/-\\"
 ENV_DONE = {"ready": OK, "provisioning_failed": REFUSED, "deprovisioning_failed": REFUSED}

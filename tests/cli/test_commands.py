@@ -34,6 +34,7 @@ def test_help_lists_the_groups_and_every_command_has_a_line_and_an_example(cli):
                   "plans", "members", "invitations", "operate", "environments", "commands",
                   "activity", "apply", "export", "login", "profiles", "completion"):
         assert f"  {group} " in out, group
+    import cluster_manager_cli.commands  # noqa: F401 (the resource groups load it lazily)
     from cluster_manager_cli.main import cli as root
 
     def leaves(cmd, path):

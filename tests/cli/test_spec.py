@@ -5,10 +5,10 @@ import textwrap
 
 import pytest
 import yaml
+from cluster_manager_cli import planner, spec
 
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.domain import digests
-from cluster_manager_cli import planner, spec
 
 RIGHTS = {"manage_environment", "deploy_app", "view_logs", "view_metrics"}
 
