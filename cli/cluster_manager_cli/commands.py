@@ -452,10 +452,11 @@ def members_remove(state, cluster_ref, namespace, email, yes):
 @leaf(invitations, "accept")
 @click.argument("invitation")
 def invitations_accept(state, invitation):
-    """Accept an invitation with the token from its link (signed in as the invited email).
+    """Accept an invitation: its link from the mail, or the token in it (as the invited email).
 
     \b
-    Example:  cluster-manager invitations accept 6f1c…  (the part after /invitations/)
+    Example:  cluster-manager invitations accept https://cm.example.com/invitations/6f1c…
+              cluster-manager invitations accept -- 6f1c…   (-- as tokens may start with -)
     """
     token = invitation.rstrip("/").rsplit("/invitations/", 1)[-1].split("/")[0]
     api = state.api()

@@ -147,9 +147,9 @@ class Planner:
                 lines.append(f"{key}: {fmt(c.get(key))} → {fmt(d[key])} (cannot change: "
                              "create a new cluster instead)")
         if lines:
-            from cluster_manager_cli.errors import CliError
+            from cluster_manager_cli.errors import USAGE, CliError
 
-            raise CliError(f"cluster {d['cluster']}: " + "; ".join(lines))
+            raise CliError(f"cluster {d['cluster']}: " + "; ".join(lines), USAGE)
         if d["description_set"] and d["description"] != c.get("description"):
             self.changes.append(Change(
                 "update", f"cluster {d['cluster']}",
@@ -167,11 +167,11 @@ class Planner:
                 self._call("POST", P.NAMESPACES, {"name": name,
                                                   "installation_type": ns["installation_type"]})))
         elif current["installation_type"] != ns["installation_type"]:
-            from cluster_manager_cli.errors import CliError
+            from cluster_manager_cli.errors import USAGE, CliError
 
             raise CliError(f"namespace {name}: installation_type is {current['installation_type']}"
                            f" and cannot change to {ns['installation_type']}; remove and add the "
-                           "namespace instead.")
+                           "namespace instead.", USAGE)
         else:
             self.changes.append(Change("unchanged", f"namespace {name}"))
         exists = current is not None

@@ -138,7 +138,8 @@ def test_members_and_invitations(cli, ns, stack, mint, tmp_path):
     accepted = bob_cli.ok("invitations", "accept", f"http://console/invitations/{token}",
                           "-o", "json").json()
     assert accepted["namespace"] == "team-a" and accepted["role"] == "custom"
-    assert bob_cli("invitations", "accept", token).code == 1  # single use
+    again = bob_cli("invitations", "accept", "--", token)  # the bare token (may start with -)
+    assert again.code == 1 and "HTTP 4" in again.err  # single use
     members = cli.ok("members", "list", *where(ns), "-o", "json").json()
     assert [(m["email"], m["status"]) for m in members] == [(bob, "active")]
     # bob may see but not manage

@@ -80,3 +80,17 @@ def test_wait_gives_up_after_its_timeout_with_exit_1(cli, agent_ns):
     assert result.code == 1, result
     assert "gave up waiting for environment slow after 0.2 s" in result.err
     assert "goes on in the background" in result.err
+
+
+def test_on_a_terminal_the_progress_line_is_redrawn_in_place(cli, agent_ns):
+    import pexpect
+
+    from tests.cli.conftest import EXE
+
+    child = pexpect.spawn(str(EXE), ["commands", "send", *agent_ns.args, "ping", "--wait"],
+                          env=cli.env, encoding="utf-8", timeout=60)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "\r\x1b[K" in child.before  # one line, rewritten (not a new line per poll)
+    assert "succeeded" in child.before
