@@ -17,6 +17,7 @@ DEFAULTS = {
     "AWS_ACCOUNT_ID": "123456789012",
     "HEARTBEAT_SECONDS": "30",
     "COMMAND_TIMEOUT_SECONDS": "600",
+    "PLAN_LOOKUP_SECONDS": "10",
     "AGENT_IMAGE": "ghcr.io/cluster-manager/agent:1.0.0",
     "OPERATOR_IMAGE": "ghcr.io/cluster-manager/operator:1.0.0",
     "MAIL_FROM": "no-reply@cluster-manager.example.com",
@@ -101,6 +102,12 @@ def command_timeout_seconds() -> int:
     return int(get("COMMAND_TIMEOUT_SECONDS"))
 
 
+def plan_lookup_seconds() -> float:
+    """How long adding an existing plan waits for the agent to look it up in
+    the cluster (well inside API Gateway's 29 s)."""
+    return float(get("PLAN_LOOKUP_SECONDS"))
+
+
 def agent_image() -> str:
     return get("AGENT_IMAGE")
 
@@ -123,10 +130,13 @@ def invitation_days() -> int:
     return int(get("INVITATION_DAYS"))
 
 
-def portal_url() -> str | None:
-    """Where invitation links point (a portal page that accepts them); the
-    API's own accept URL when unset."""
-    return os.environ.get("PORTAL_URL") or None
+CONSOLE_URL = "http://127.0.0.1:8080"  # the local web console (make run)
+
+
+def console_url() -> str:
+    """The web console's base URL: invitation links open its
+    ``/invitations/<token>`` page, where the invitee signs in and accepts."""
+    return get("CONSOLE_URL", CONSOLE_URL).rstrip("/")
 
 
 def state_machine_arn() -> str:

@@ -15,6 +15,8 @@ from chalicelib.catalogue import Field as CatalogueField
 from chalicelib.domain import names
 from chalicelib.domain import rights as R
 
+from chalicelib.domain import names
+
 ClusterType = Literal["openshift", "kubernetes"]
 Platform = Literal["generic", "eks", "aks", "gke"]
 InstallationType = Literal["connected", "standalone"]
@@ -102,8 +104,14 @@ class Cluster(BaseModel):
     creator: str
     created_at: str
     updated_at: Optional[str]
-    my_role: Literal["creator", "member"]
+    my_role: Literal["creator", "manager", "member"]
     namespaces: list[NamespaceSummary]
+
+
+class ClusterManagers(BaseModel):
+    creator: str
+    managers: list[str] = Field(description="Users the creator appointed: they add namespaces "
+                                            "and manage members and plans, with every right")
 
 
 class ClusterPage(BaseModel):
@@ -116,10 +124,34 @@ class NamespacePage(BaseModel):
     next_token: Optional[str]
 
 
+class EnvironmentRef(BaseModel):
+    namespace: str
+    name: str
+
+
+class ClusterLeftOnPlatform(BaseModel):
+    namespaces: list[str] = Field(description="Namespaces that still exist on the platform")
+    environments: list[EnvironmentRef] = Field(
+        description="Environments that still run there (nothing was deprovisioned)")
+
+
 class ClusterDeleted(BaseModel):
     cluster_id: str
     deleted: bool
     message: str
+    left_on_platform: ClusterLeftOnPlatform
+
+
+class NamespaceLeftOnPlatform(BaseModel):
+    namespace: str
+    environments: list[str] = Field(description="Environments that still run there")
+
+
+class NamespaceDeleted(BaseModel):
+    namespace: str
+    deleted: bool
+    message: str
+    left_on_platform: NamespaceLeftOnPlatform
 
 
 class OpenApiDocument(BaseModel):
@@ -243,7 +275,9 @@ class MemberInvite(Strict):
     model_config = ConfigDict(json_schema_extra=_role_rules, regex_engine="python-re")
     email: str = Field(max_length=names.MAX_EMAIL, pattern=names.EMAIL_PATTERN,
                        json_schema_extra={"format": "email"},
-                       description="The invitee's email address; the invitation is bound to it")
+                       description="The invitee's email address; the invitation is bound to it "
+                                   "(letters, digits and . _ % + - before the @; a domain name "
+                                   "after it)")
     role: Role
     rights: Optional[list[Right]] = Field(default=None, description="Only with role 'custom'")
 
@@ -309,6 +343,15 @@ class OperateUrls(Strict):
     alerts_url: Optional[str] = _operate_url()
     logs_url: Optional[str] = _operate_url()
     backups_url: Optional[str] = _operate_url()
+
+
+class OperateUrlsPatch(OperateUrls):
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set:
+            raise ValueError("send at least one of metrics_url, alerts_url, logs_url, "
+                             "backups_url (null clears one)")
+        return self
 
 
 class Operate(BaseModel):
@@ -468,6 +511,9 @@ class ConfigurationSection(BaseModel):
     settings: dict
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class NamespaceConfiguration(BaseModel):
@@ -488,9 +534,15 @@ class Plan(BaseModel):
     type: PlanType
     active: bool
     settings: dict
+    missing_secrets: list[str] = Field(
+        default=[], description="Secret fields the plan has no value for yet (registered from "
+                                "the cluster): send the whole plan, then activate it")
     created_at: Optional[str]
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class PlanSaved(Plan):
@@ -518,6 +570,10 @@ class CatalogueFieldInfo(BaseModel):
     minimum: Optional[int] = None
     maximum: Optional[int] = None
     format: Optional[str] = None
+    default_from: Optional[str] = Field(default=None,
+                                        description="An empty value takes this field's value")
+    goes_with: Optional[str] = Field(default=None,
+                                     description="Given together with this field, or not at all")
 
 
 class CatalogueRequires(BaseModel):

@@ -7,6 +7,14 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN = (r"^(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:" + _LABEL + r"\.)+[A-Za-z]{2,63}$")
 MAX_EMAIL = 254
 
+
+def email_problem(email: str) -> str | None:
+    if len(email) > MAX_EMAIL or not re.match(EMAIL_PATTERN, email):
+        return (f"{email!r} is not an email address we can use: letters, digits and . _ % + - "
+                "before the @ (at most 64), a domain name after it")
+    return None
+
+
 DNS1123_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 _DNS1123_LABEL = re.compile(DNS1123_PATTERN)
 MAX_LABEL = 63
