@@ -40,13 +40,13 @@ def update_cluster(call):
     return views.cluster(clusters.update(call.principal, call.params["cluster_id"], changes))
 
 
-@routes.route("/clusters/{cluster_id}", "DELETE", response="ClusterDeleted",
+@routes.route("/clusters/{cluster_id}", "DELETE", response="ClusterDeleted", query=("confirm_if",),
               summary="Remove a cluster and everything under it from the manager (creator "
                       "only); nothing on the platform is touched or deprovisioned. With "
                       "environments present it needs ?confirm=true")
 def delete_cluster(call):
     cluster_id = call.params["cluster_id"]
-    left = clusters.delete(call.principal, cluster_id, confirm=call.query.get("confirm") == "true")
+    left = clusters.delete(call.principal, cluster_id, confirm=call.confirmed)
     call.activity = False  # its activity log went with it
     return {"cluster_id": cluster_id, "deleted": True, "message": clusters.PLATFORM_UNTOUCHED,
             "left_on_platform": left}

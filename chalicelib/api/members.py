@@ -51,7 +51,7 @@ def update_member(call):
               summary="Remove a member (creator only); needs ?confirm=true")
 def remove_member(call):
     members.remove(call.principal, call.params["cluster_id"], call.params["namespace"],
-                   call.params["email"], confirm=call.query.get("confirm") == "true")
+                   call.params["email"], confirm=call.confirmed)
     return None
 
 

@@ -36,12 +36,12 @@ def get_namespace(call):
     return views.namespace(grant.target, grant)
 
 
-@routes.route(BASE + "/{namespace}", "DELETE", response="NamespaceDeleted",
+@routes.route(BASE + "/{namespace}", "DELETE", response="NamespaceDeleted", query=("confirm_if",),
               summary="Remove a namespace from the manager (creator only); nothing on the "
                       "platform is touched or deprovisioned. With environments present it "
                       "needs ?confirm=true")
 def delete_namespace(call):
     left = namespaces.delete(call.principal, call.params["cluster_id"], call.params["namespace"],
-                             confirm=call.query.get("confirm") == "true")
+                             confirm=call.confirmed)
     return {"namespace": call.params["namespace"], "deleted": True,
             "message": namespaces.NAMESPACE_UNTOUCHED, "left_on_platform": left}

@@ -66,6 +66,10 @@ def query_parameters() -> dict:
         "confirm": {"name": "confirm", "in": "query", "required": True,
                     "schema": {"type": "string", "enum": ["true"]},
                     "description": "The removal cannot be undone: say so with confirm=true"},
+        "confirm_if": {"name": "confirm", "in": "query", "required": False,
+                       "schema": {"type": "string", "enum": ["true", "false"]},
+                       "description": "Needed (true) when environments would be left behind "
+                                      "on the platform; without it such a delete is a 409"},
     }
 
 
@@ -87,6 +91,8 @@ LINKS = {
         "send_command", "list_commands", "invite_member", "list_members", "get_operate",
         "put_operate", "namespace_activity", "s3_policy",
         "create_environment", "list_environments")},
+    "appoint_manager": {"remove_manager": {"cluster_id": "$request.path.cluster_id",
+                                           "email": "$request.path.email"}},
     "save_plan": {"toggle_plan": {**_IN_NAMESPACE, "plan": "$response.body#/name"}},
     "invite_member": {op: {**_IN_NAMESPACE, "email": "$response.body#/email"}
                       for op in ("update_member", "remove_member")},

@@ -88,6 +88,15 @@ class Call:
         return pagination.parse_limit(self.query.get("limit"))
 
     @property
+    def confirmed(self) -> bool:
+        """``?confirm=true`` (or false, or left out); any other value is a 400."""
+        value = self.query.get("confirm")
+        if value not in (None, "true", "false"):
+            raise BadRequest(f"confirm must be true or false (got {value!r}).",
+                             code="invalid_confirm")
+        return value == "true"
+
+    @property
     def next_token(self) -> str | None:
         return self.query.get("next_token")
 

@@ -346,6 +346,8 @@ class OperateUrls(Strict):
 
 
 class OperateUrlsPatch(OperateUrls):
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
     @model_validator(mode="after")
     def _something(self):
         if not self.model_fields_set:

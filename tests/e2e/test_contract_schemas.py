@@ -67,6 +67,7 @@ OPERATIONS = {
     "invite_member": ("POST", MEMBERS, {}),
     "update_member": ("PATCH", MEMBERS + "/{email}", {"email": None}),
     "put_operate": ("PUT", ONE + "/operate", {}),
+    "patch_operate": ("PATCH", ONE + "/operate", {}),
     "save_plan": ("POST", ONE + "/plans", {}),
     "toggle_plan": ("PATCH", ONE + "/plans/{plan}", {"plan": "ctx-db"}),
     "put_configuration_section": ("PUT", ONE + "/configuration/{section}", {"section": None}),

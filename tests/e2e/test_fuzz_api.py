@@ -73,6 +73,9 @@ def seed_context(stack, mint, agent_dir) -> dict:
         assert api.post(MEMBERS, json={"email": email, "role": "developer"},
                         **where).status_code == 201
     add_namespace(api, cid, "fuzz-spare")
+    manager, spare_manager = unique_email("manager"), unique_email("spare-manager")
+    assert api.put("/clusters/{cluster_id}/managers/{email}", cluster_id=cid,
+                   email=spare_manager).status_code == 200
     agent_ops = [op["operationId"] for ops in api.doc["paths"].values() for op in ops.values()
                  if {"agent": []} in op.get("security", [])]
     return agent, {
@@ -86,7 +89,9 @@ def seed_context(stack, mint, agent_dir) -> dict:
                   "rotate_agent_credentials": {"namespace": "fuzz-spare"},
                   "delete_environment": {"env": "fuzz-spare"},
                   "retry_provisioning": {"env": "fuzz-failed"},
-                  "remove_member": {"email": spare_member}},
+                  "remove_member": {"email": spare_member},
+                  "appoint_manager": {"email": manager},
+                  "remove_manager": {"email": spare_manager}},
         "agent_operations": agent_ops,
         "agent_session": {"namespace_id": parameters["namespace_id"],
                           "secret": parameters["agent_secret"]},
