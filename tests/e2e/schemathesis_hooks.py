@@ -27,8 +27,7 @@ SEED = json.loads(open(os.environ["CM_FUZZ_SEED"]).read())
 LOG = os.environ["CM_FUZZ_LOG"]
 
 # operations that would end the seed (rotating the agent secret, deleting what the others
-# need) act on spare things of their own; deleting the cluster is left to the links
-KEEP_GENERATED = {"delete_cluster"}
+# need) act on spare things of their own (SEED["spare"])
 
 
 def _operation_id(case) -> str:
@@ -53,13 +52,17 @@ def _section_of(body) -> str | None:
 @schemathesis.hook
 def map_case(ctx, case):
     op = _operation_id(case)
+    spare = SEED["spare"].get(op, {})
+    for name, value in spare.items():  # whatever the mode: a seeded id (schemathesis reuses
+        # ids it has seen) is swapped for the spare one, so the seed is never deleted
+        if (case.path_parameters or {}).get(name) == SEED["path"].get(name):
+            case.path_parameters[name] = value
     if not _positive(case) or case.meta.phase.name == TestPhase.STATEFUL:
         return case
-    if op not in KEEP_GENERATED:
-        values = {**SEED["path"], **SEED["spare"].get(op, {})}
-        for name in list(case.path_parameters or {}):
-            if name in values:
-                case.path_parameters[name] = values[name]
+    values = {**SEED["path"], **SEED["spare"].get(op, {})}
+    for name in list(case.path_parameters or {}):
+        if name in values:
+            case.path_parameters[name] = values[name]
     if op == "create_environment" and isinstance(case.body, dict):
         case.body["database_plan"] = SEED["path"]["database_plan"]
         case.body["storage_plan"] = SEED["path"]["storage_plan"]
@@ -76,7 +79,8 @@ def map_case(ctx, case):
 def after_call(ctx, case, response):
     with open(LOG, "a") as out:
         out.write(json.dumps({"operation": _operation_id(case), "status": response.status_code,
-                              "phase": str(case.meta.phase.name) if case.meta else None})
+                              "phase": str(case.meta.phase.name) if case.meta else None,
+                              "mode": str(case.meta.generation.mode) if case.meta else None})
                   + "\n")
 
 

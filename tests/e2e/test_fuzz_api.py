@@ -73,6 +73,7 @@ def seed_context(stack, mint, agent_dir) -> dict:
         assert api.post(MEMBERS, json={"email": email, "role": "developer"},
                         **where).status_code == 201
     add_namespace(api, cid, "fuzz-spare")
+    spare_cluster = api.post("/clusters", json={"name": "spare", "type": "kubernetes"}).json()
     manager, spare_manager = unique_email("manager"), unique_email("spare-manager")
     assert api.put("/clusters/{cluster_id}/managers/{email}", cluster_id=cid,
                    email=spare_manager).status_code == 200
@@ -85,7 +86,8 @@ def seed_context(stack, mint, agent_dir) -> dict:
                  "token": invitation_token(stack, invitee),
                  "database_plan": "fuzz-db", "storage_plan": "fuzz-files"},
         # what the operations that delete or rotate act on, so the rest keeps working
-        "spare": {"delete_namespace": {"namespace": "fuzz-spare"},
+        "spare": {"delete_cluster": {"cluster_id": spare_cluster["cluster_id"]},
+                  "delete_namespace": {"namespace": "fuzz-spare"},
                   "rotate_agent_credentials": {"namespace": "fuzz-spare"},
                   "delete_environment": {"env": "fuzz-spare"},
                   "retry_provisioning": {"env": "fuzz-failed"},
