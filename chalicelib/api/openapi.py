@@ -17,6 +17,7 @@ ERROR_TEXT = {
     404: "Not found, or not visible to the caller",
     409: "Conflicts with the current state",
     413: "Body larger than 64 KiB",
+    415: "Body is not sent as application/json",
     422: "Body fails validation",
 }
 
@@ -68,7 +69,7 @@ def document() -> dict:
         for status in (spec.status, *spec.alt_status):
             op["responses"][str(status)] = ok
         codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
-        codes |= {413, 422} if spec.request else set()
+        codes |= {413, 415, 422} if spec.request else set()
         codes |= set(spec.errors)
         if spec.method in ("POST", "PATCH", "PUT", "DELETE"):
             codes |= {403, 409}

@@ -39,7 +39,7 @@ def cluster(grant, now=None) -> dict:
         "creator": item.creator,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
-        "my_role": "creator" if grant.is_creator else "member",
+        "my_role": grant.role,
         "namespaces": [namespace_summary(ns, grant, now) for ns in grant.namespaces],
     }
 
@@ -76,11 +76,6 @@ def member(item) -> dict:
         "accepted_at": item.accepted_at,
         "created_at": item.created_at,
     }
-
-
-def operate(item) -> dict:
-    return {f: getattr(item, f) for f in ("metrics_url", "alerts_url", "logs_url", "backups_url",
-                                           "updated_at", "updated_by")}
 
 
 def activity(item) -> dict:
