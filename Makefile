@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 API_PORT ?= 8000
 AWS_PORT ?= 5000
 ISSUER_PORT ?= 8001
-export API_PORT AWS_PORT ISSUER_PORT
+CONSOLE_PORT ?= 8080
+export API_PORT AWS_PORT ISSUER_PORT CONSOLE_PORT
 
 .PHONY: run test token mail agent bench clean help
 
 help:
-	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
-	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123 ISSUER_PORT=8124; RELOAD=1 restarts the API on code changes"
+	@echo "make run      start the local stack (moto + API + event runner + console); Ctrl-C stops it"
+	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123 ISSUER_PORT=8124 CONSOLE_PORT=8125; RELOAD=1 restarts the API on code changes"
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"

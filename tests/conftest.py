@@ -25,7 +25,8 @@ def stack():
     state = Path(tempfile.mkdtemp(prefix="cm-test-"))
     extra = {"HEARTBEAT_SECONDS": "1", "SWEEP_SECONDS": "1", "PROVISIONING_BACKOFF_SECONDS": "1",
              "PROVISIONING_ATTEMPT_TIMEOUT_SECONDS": "20"}
-    s = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
+    s = Stack(api_port=free_port(), aws_port=free_port(), console_port=free_port(),
+              console_poll_seconds=0.5, state_dir=state,
               log_dir=state / "logs", extra_env=extra)
     s.start(progress=lambda *_: None)
     saved = dict(os.environ)
