@@ -8,18 +8,12 @@ new ones.  Passwords and secret keys go to Secrets Manager.
 import json
 
 from chalicelib import clock, db, models, pagination, secret_store
+from chalicelib.catalogue import CATALOGUE
+from chalicelib.domain import forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
 
-KINDS = {"database": ("postgres", "ephemeral"), "storage": ("minio", "s3", "ephemeral")}
-FIELDS = {
-    "postgres": ("host", "port", "database", "user", "password"),
-    "minio": ("endpoint", "access_key", "secret_key"),
-    "s3": ("region", "access_key", "secret_key"),
-    "ephemeral": (),
-}
-SECRET_FIELDS = {"password", "secret_key"}
 MASK = "***"
 
 
@@ -48,33 +42,19 @@ def check(body: dict) -> tuple[dict, dict]:
     elif dns1123_problem(name):
         problems.append(f"name {name!r} must be a DNS-1123 label: lowercase letters, digits and "
                         "'-', starting and ending with a letter or digit, at most 63 characters")
-    if kind not in KINDS:
-        problems.append("'kind' must be 'database' or 'storage'")
-    elif type_ not in KINDS[kind]:
-        problems.append(f"a {kind} plan's 'type' must be one of {', '.join(KINDS[kind])}")
+    group = CATALOGUE.plan_kind(kind)
+    variant = group.variant(type_) if group else None
+    if group is None:
+        problems.append("'kind' must be " + " or ".join(repr(g.name) for g in CATALOGUE.plans))
+    elif variant is None:
+        problems.append(f"a {kind} plan's 'type' must be one of {', '.join(group.values)}")
+    if not problems:
+        settings, secrets, problems = forms.check(group, variant, body, None,
+                                                  subject=f"a {type_} plan",
+                                                  others=CATALOGUE.plan_fields())
     if problems:
         raise Unprocessable("The plan is not valid: " + "; ".join(problems) + ".", code="invalid_plan")
-    wanted = FIELDS[type_]
-    missing = [f for f in wanted if body.get(f) in (None, "")]
-    stray = [f for f in FIELDS_ALL if f not in wanted and body.get(f) is not None]
-    if missing:
-        problems.append(f"a {type_} plan needs {', '.join(missing)}")
-    if stray:
-        problems.append(f"a {type_} plan takes no {', '.join(stray)}")
-    port = body.get("port")
-    if type_ == "postgres" and port is not None and not 1 <= port <= 65535:
-        problems.append("'port' must be a number from 1 to 65535 (PostgreSQL's default is 5432)")
-    if type_ == "minio" and body.get("endpoint") and not str(body["endpoint"]).startswith(
-            ("https://", "http://")):
-        problems.append("'endpoint' must be the MinIO server's URL, e.g. https://minio.example.com")
-    if problems:
-        raise Unprocessable("The plan is not valid: " + "; ".join(problems) + ".", code="invalid_plan")
-    settings = {f: body[f] for f in wanted if f not in SECRET_FIELDS}
-    secrets = {f: body[f] for f in wanted if f in SECRET_FIELDS}
     return settings, secrets
-
-
-FIELDS_ALL = sorted({f for fields in FIELDS.values() for f in fields})
 
 
 def find(namespace, name) -> models.Plan | None:
@@ -90,10 +70,9 @@ def _load(namespace, name):
 
 
 def view(plan) -> dict:
-    settings = json.loads(plan.settings)
-    for field in FIELDS[plan.type]:
-        if field in SECRET_FIELDS:
-            settings[field] = MASK
+    group = CATALOGUE.plan_kind(plan.plan_kind)
+    settings = forms.mask(group.variant(plan.type) if group else None, json.loads(plan.settings),
+                          bool(plan.secret_ref), MASK)
     return {"name": plan.name, "kind": plan.plan_kind, "type": plan.type,
             "active": plan.active == "true", "settings": settings,
             "created_at": plan.created_at, "updated_at": plan.updated_at,
@@ -142,7 +121,7 @@ def add_existing(grant, body: dict):
     from chalicelib.domain.configuration import push
 
     name = body["existing"]
-    if any(body.get(f) is not None for f in ("name", "kind", "type", *FIELDS_ALL)):
+    if any(body.get(f) is not None for f in ("name", "kind", "type", *CATALOGUE.plan_fields())):
         raise Unprocessable("Send either {\"existing\": name} alone, or a whole plan; not both.",
                             code="invalid_plan")
     namespace = grant.target
