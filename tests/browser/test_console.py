@@ -4,15 +4,16 @@ test-output/browser/."""
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.apiclient import Api, unique_email
-from tests.agent.process import AgentProcess, installation_parameters, wait_for
-from tests.e2e.helpers import invitation_token, make_member
+from tests.agent.process import AgentProcess, fault, installation_parameters, wait_for
+from tests.e2e.helpers import invitation_token, make_member, sent_mail
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -99,4 +100,114 @@ def test_create_cluster_and_namespace_copy_the_command_and_watch_the_agent(conso
     # the cluster page shows it too
     page.get_by_role("link", name="prod-eu").click()
     expect(page.locator("tr[data-namespace=team-a]")).to_contain_text("disconnected")
+    assert page.errors == []
+
+
+def test_invite_a_member_who_accepts_from_the_mail_link(console, stack, creator):
+    cluster = create_cluster(creator)
+    add_namespace(creator, cluster["cluster_id"], "team-b")
+    page = console.open(creator.email, ns_path(cluster["cluster_id"], "team-b", "members"))
+    bob = unique_email("bob")
+    page.get_by_label("Email").fill(bob)
+    page.get_by_label("Role").select_option("custom")
+    page.get_by_label("View app logs").check()
+    page.get_by_label("Change the number of replicas").check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text(f"Invitation sent to {bob}.")).to_be_visible()
+    row = page.locator(f"tr[data-member='{bob}']")
+    expect(row).to_contain_text("pending")
+    expect(row).to_contain_text("view logs")
+
+    # the mail, as sent through the local stack's SES, links to the console
+    token = invitation_token(stack, bob)
+    mail = sent_mail(stack, bob)[-1]["body"]
+    link = re.search(r"https?://\S+/invitations/" + re.escape(token), mail).group(0)
+    assert link.startswith(stack.console_url)
+    path = link[len(stack.console_url):]
+
+    # someone else opening it is told, in words, what to do
+    intruder = console.open(unique_email("eve"), path)
+    intruder.get_by_role("button", name="Accept invitation").click()
+    expect(intruder.get_by_role("alert")).to_contain_text("sign in with that email address")
+    expect(intruder.get_by_role("button", name="Sign in with another address")).to_be_visible()
+
+    # the invitee, in a fresh browser, signs in and accepts
+    invitee = console.open(bob, path)
+    expect(invitee.get_by_role("heading", name="Accept invitation")).to_be_visible()
+    invitee.get_by_role("button", name="Accept invitation").click()
+    invitee.get_by_role("link", name="Open namespace team-b").click()
+    expect(invitee.get_by_role("heading", name="Namespace team-b")).to_be_visible()
+
+    # the creator's list shows bob active
+    page.reload()
+    expect(page.locator(f"tr[data-member='{bob}']")).to_contain_text("active")
+    # used once: a second accept is explained
+    invitee.goto(stack.console_url + path)
+    invitee.get_by_role("button", name="Accept invitation").click()
+    expect(invitee.get_by_role("alert")).to_contain_text("already been used")
+    expect(invitee.get_by_role("alert")).to_contain_text("Each invitation link works once")
+    console.last_page = invitee
+    assert page.errors == [] and invitee.errors == []
+
+
+@pytest.fixture
+def connected(stack, creator, tmp_path):
+    """A cluster with namespace team-c whose real agent (simulate mode) is connected."""
+    cluster = create_cluster(creator, "shop")
+    add_namespace(creator, cluster["cluster_id"], "team-c")
+    where = {"cluster_id": cluster["cluster_id"], "namespace": "team-c"}
+    agent = AgentProcess(installation_parameters(creator, where), tmp_path / "agent")
+    try:
+        wait_for(lambda: creator.get("/clusters/{cluster_id}/namespaces/{namespace}", **where)
+                 .json()["status"] == "connected", 30, "the agent to connect")
+        yield {**where, "dir": tmp_path / "agent"}
+    finally:
+        agent.close()
+
+
+def test_plans_from_the_catalogue_and_an_environment_retried_to_ready(console, creator, connected):
+    page = console.open(creator.email, ns_path(connected["cluster_id"], "team-c", "plans"))
+    form = page.locator("form[aria-labelledby=plan-form]")
+    # a Postgres plan: fields from the catalogue, the password write-only
+    form.get_by_label("Plan name").fill("pg-main")
+    form.get_by_label("Kind").select_option("database")
+    form.get_by_label("Type").select_option("postgres")
+    form.get_by_label("Host").fill("db.internal.example.com")
+    expect(form.get_by_label("Port")).to_have_value("5432")
+    form.get_by_label("Database", exact=True).fill("apps")
+    form.get_by_label("User").fill("admin")
+    expect(form.get_by_label("Password")).to_have_attribute("type", "password")
+    form.get_by_label("Password").fill("s3cret-pw")
+    form.get_by_role("button", name="Save plan").click()
+    expect(form.get_by_role("status")).to_have_text("Plan pg-main created.")
+    row = page.locator("tr[data-plan=pg-main]")
+    expect(row).to_contain_text("password: ***")
+    expect(row).not_to_contain_text("s3cret-pw")
+    row.get_by_role("button", name="Deactivate").click()
+    expect(page.locator("tr[data-plan=pg-main]")).to_contain_text("inactive")
+    # ephemeral database and storage plans
+    for name, kind in (("db", "database"), ("files", "storage")):
+        form.get_by_label("Plan name").fill(name)
+        form.get_by_label("Kind").select_option(kind)
+        form.get_by_label("Type").select_option("ephemeral")
+        form.get_by_role("button", name="Save plan").click()
+        expect(form.get_by_role("status")).to_have_text(f"Plan {name} created.")
+
+    # the environment: only active plans are offered; two failures, then ready
+    fault(connected["dir"], "--fail-next", "2", "--message", "database server unreachable (injected)")
+    page.get_by_role("link", name="Environments").click()
+    create = page.locator("form[aria-labelledby=create-env]")
+    # pg-main is deactivated
+    expect(create.get_by_label("Database plan").locator("option")).to_have_text(["db (ephemeral)"])
+    create.get_by_label("Environment name").fill("webshop")
+    page.evaluate("""() => { window.seen = new Set();
+        new MutationObserver(() => { const r = document.querySelector('tr[data-environment=webshop]');
+          if (r) window.seen.add(r.textContent); }).observe(document.body, {subtree: true, childList: true, characterData: true}); }""")
+    create.get_by_role("button", name="Create environment").click()
+    row = page.locator("tr[data-environment=webshop]")
+    expect(row.locator(".badge")).to_have_text("ready", timeout=30_000)
+    seen = " | ".join(page.evaluate("() => [...window.seen]"))
+    assert "attempt 1 of 5" in seen and "attempt 2 of 5" in seen, seen
+    assert "last error: database server unreachable (injected)" in seen, seen
+    assert "next attempt in" in seen or "next attempt starting" in seen, seen
     assert page.errors == []

@@ -22,7 +22,7 @@ export async function operateTab(c) {
   }
   const forms = shown.map(([key, label]) => {
     const form = h('form', { class: 'inline card', 'aria-label': `${label} URL` },
-      h('div', { style: 'flex: 1 1 20rem' }, field({ label: `${label} URL`, name: key, type: 'url', value: current[key] || '',
+      h('div', { class: 'grow' }, field({ label: `${label} URL`, name: key, type: 'url', value: current[key] || '',
         hint: 'https://…; empty removes the link.', attrs: { maxlength: 2048, autocomplete: 'off' } })),
       h('button', { type: 'submit' }, `Save ${label.toLowerCase()}`));
     onSubmit(form, async () => {

@@ -95,8 +95,8 @@ export async function plansTab(c) {
   const parts = [h('h2', {}, 'Plans'), h('p', { class: 'muted' }, 'Deactivated plans cannot be picked for new environments; environments using them keep running.'), list];
   if (c.creator) {
     const existing = h('form', { class: 'inline card', 'aria-labelledby': 'add-existing' },
-      h('h2', { id: 'add-existing', style: 'flex-basis: 100%' }, 'Add an existing plan'),
-      h('div', { style: 'flex: 1 1 16rem' }, field({ label: 'Plan name', name: 'existing', required: true,
+      h('h2', { id: 'add-existing', class: 'full' }, 'Add an existing plan'),
+      h('div', { class: 'grow' }, field({ label: 'Plan name', name: 'existing', required: true,
         hint: 'A plan of another namespace of this cluster, by name.', attrs: { autocomplete: 'off', maxlength: 63 } })),
       h('button', { type: 'submit' }, 'Add plan'));
     onSubmit(existing, async () => {
