@@ -40,8 +40,21 @@ agent: $(STAMP)
 	@test -n "$(EMAIL)" -a -n "$(CLUSTER)" -a -n "$(NAMESPACE)" || { echo "usage: make agent EMAIL=alice@example.com CLUSTER=<cluster_id> NAMESPACE=<name>" >&2; exit 2; }
 	@$(PY) -m devstack agent --email "$(EMAIL)" --cluster "$(CLUSTER)" --namespace "$(NAMESPACE)" --api-port $(API_PORT)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest
+
+# The browser tests drive Debian's Chromium (a downloaded browser build does not work here).
+CHROMIUM ?= /usr/bin/chromium
+.PHONY: chromium
+chromium:
+	@test -x "$(CHROMIUM)" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium for the browser tests (apt-get install -y chromium) …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "make test: the browser tests need Chromium at $(CHROMIUM); install it with:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; }
 
 bench: $(STAMP)
 	$(PY) bench/coldstart.py
