@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(PY) bench/sweep.py
 	$(PY) bench/command_latency.py
 	$(PY) bench/provisioning.py
+	$(PY) bench/console_load.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache

@@ -29,6 +29,12 @@ def stage_env(stage: str = STAGE) -> dict:
     return env
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def port_free(port: int) -> bool:
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -60,13 +66,13 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None) ->
 
 class Stack:
     def __init__(self, *, api_port: int = 8000, aws_port: int = 5000, issuer_port: int = 0,
-                 console_port: int = 8080, console_poll_seconds: float = 5,
+                 console_port: int = 0, console_poll_seconds: float = 5,
                  state_dir: Path | None = None, reload: bool = False,
                  log_dir: Path | None = None, extra_env: dict | None = None):
         self.api_port = api_port
         self.aws_port = aws_port
         self.issuer_port = issuer_port  # 0: a free port
-        self.console_port = console_port
+        self.console_port = console_port or free_port()  # 0: a free port
         self.console_poll_seconds = console_poll_seconds
         self.state_dir = Path(state_dir or ROOT / ".local")
         self.reload = reload

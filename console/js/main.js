@@ -57,6 +57,7 @@ async function render() {
   }
   const heading = main.querySelector('h1');
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+  performance.mark('cm:rendered'); // bench/console_load.py reads the first one
 }
 
 function showUser() {
