@@ -51,7 +51,7 @@ export async function namespacePage(ctx, clusterId, name, tab) {
   return [
     h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Clusters'), ' › ', h('a', { href: clusterPath }, cluster.name), ' › ', name),
     h('h1', {}, `Namespace ${name}`),
-    h('p', {}, 'Status: ', status, facts, h('span', { class: 'muted' }, ` · ${ns.installation_type}`)),
+    h('p', {}, 'Status: ', status, facts, h('span', { class: 'muted' }, ` · ${ns.installation_type} installation`)),
     h('nav', { class: 'tabs', 'aria-label': 'Namespace sections' },
       visible.map(([id, text]) => h('a', { href: `${base}/${id}`, 'aria-current': id === tab ? 'page' : null }, text))),
     h('section', { 'aria-label': label }, body),
