@@ -211,3 +211,131 @@ def test_plans_from_the_catalogue_and_an_environment_retried_to_ready(console, c
     assert "last error: database server unreachable (injected)" in seen, seen
     assert "next attempt in" in seen or "next attempt starting" in seen, seen
     assert page.errors == []
+
+
+def test_a_developer_sees_no_forbidden_actions(console, stack, creator, mint):
+    cluster = create_cluster(creator, "shared")
+    cid = cluster["cluster_id"]
+    add_namespace(creator, cid, "team-d")
+    put = creator.put("/clusters/{cluster_id}/namespaces/{namespace}/operate", cluster_id=cid,
+                      namespace="team-d", json={"logs_url": "https://logs.example.com/team-d",
+                                                "backups_url": "https://backups.example.com/d"})
+    assert put.status_code == 200, put.text
+    dev = Api(stack.api_url, mint(unique_email("dev")))
+    dev.email = jwt_email(dev)
+    make_member(stack, creator, dev, cid, "team-d", "developer")
+
+    page = console.open(dev.email, f"/clusters/{cid}")
+    expect(page.get_by_role("heading", name="shared", level=1)).to_be_visible()
+    expect(page.locator("tr[data-namespace=team-d]")).to_be_visible()
+    for absent in ("Add namespace", "Delete cluster…", "Save"):
+        expect(page.get_by_role("button", name=absent, exact=True)).to_have_count(0)
+
+    page.get_by_role("link", name="team-d").click()
+    expect(page.get_by_role("heading", name="Namespace team-d")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Namespace sections").get_by_role("link")
+    expect(tabs).to_have_text(["Operate", "Plans", "Configuration", "Environments", "Activity"])
+    # environments: a developer may not manage them (no create form, no delete)
+    expect(page.get_by_role("heading", name="Environments", level=2)).to_be_visible()
+    expect(page.get_by_role("button", name="Create environment")).to_have_count(0)
+    # operate: only the links the developer's rights allow (logs yes, backups no)
+    page.get_by_role("link", name="Operate").click()
+    expect(page.get_by_role("link", name="https://logs.example.com/team-d")).to_be_visible()
+    expect(page.get_by_text("backups.example.com")).to_have_count(0)
+    expect(page.get_by_role("button", name=re.compile("^Save"))).to_have_count(0)
+    page.get_by_role("link", name="Plans").click()
+    expect(page.get_by_role("heading", name="Plans", level=2)).to_be_visible()
+    expect(page.get_by_role("button", name="Save plan")).to_have_count(0)
+    expect(page.get_by_role("button", name="Add plan")).to_have_count(0)
+    assert page.errors == []
+
+
+def jwt_email(api) -> str:
+    import jwt
+
+    return jwt.decode(api.token, options={"verify_signature": False})["email"]
+
+
+def test_api_errors_are_shown_in_words_next_to_their_cause(console, creator):
+    cluster = create_cluster(creator, "errs")
+    add_namespace(creator, cluster["cluster_id"], "taken")
+    page = console.open(creator.email, f"/clusters/{cluster['cluster_id']}")
+    form = page.locator("form[aria-labelledby=add-ns]")
+    form.get_by_label("Namespace name").fill("taken")
+    form.get_by_role("button", name="Add namespace").click()
+    expect(form.get_by_role("alert")).to_contain_text("already")
+    expect(form.get_by_label("Namespace name")).to_have_value("taken")  # kept as typed
+
+    # a field the API refuses: its message lands next to that field
+    rename = page.locator("form[aria-labelledby=edit-cluster]")
+    rename.get_by_label("Name").fill("   ")
+    rename.get_by_role("button", name="Save").click()
+    expect(rename.get_by_role("alert")).to_contain_text("name")
+    expect(rename.locator("[data-field=name] .problem")).not_to_have_text("")
+    expect(rename.get_by_label("Name")).to_have_value("   ")
+    assert page.errors == []
+
+
+def test_an_expired_session_signs_in_again_and_returns_to_the_page(console, stack, creator):
+    cluster = create_cluster(creator, "back")
+    add_namespace(creator, cluster["cluster_id"], "team-e")
+    path = ns_path(cluster["cluster_id"], "team-e", "activity")
+    page = console.open(creator.email, path)
+    expect(page.get_by_role("heading", name="Namespace team-e")).to_be_visible()
+    # the API refuses the token (as when it expires): back to sign-in, then here again
+    page.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('cm.session'));
+        s.idToken = s.idToken.slice(0, -4) + 'AAAA'; sessionStorage.setItem('cm.session', JSON.stringify(s)); }""")
+    page.get_by_role("link", name="Environments").click()
+    console.sign_in(page, creator.email)
+    page.wait_for_url(stack.console_url + ns_path(cluster["cluster_id"], "team-e", "environments"))
+    expect(page.get_by_role("heading", name="Environments", level=2)).to_be_visible()
+
+
+def test_usable_on_a_phone_sized_screen(console, creator):
+    cluster = create_cluster(creator, "mobile")
+    add_namespace(creator, cluster["cluster_id"], "team-f")
+    page = console.open(creator.email, f"/clusters/{cluster['cluster_id']}", width=390, height=844)
+    expect(page.get_by_role("heading", name="mobile", level=1)).to_be_visible()
+    # nothing wider than the screen (tables scroll inside their own box)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    # keyboard: a new page puts focus on its heading; Tab moves on with focus visible
+    assert page.evaluate("() => document.activeElement.tagName") == "H1"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.tagName") in ("A", "BUTTON", "INPUT")
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.get_by_role("link", name="team-f").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Namespace team-f")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    # every control has an accessible name
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('input, select, textarea, button')]
+        .filter(el => !el.labels?.length && !el.getAttribute('aria-label') && !el.textContent.trim() && el.type !== 'hidden')
+        .map(el => el.outerHTML)""")
+    assert unnamed == []
+
+
+def test_live_views_poll_only_while_the_page_is_visible(console, stack, creator):
+    cluster = create_cluster(creator, "quiet")
+    page = console.open(creator.email, f"/clusters/{cluster['cluster_id']}")
+    expect(page.get_by_role("heading", name="quiet", level=1)).to_be_visible()
+    polls = []
+    page.on("request", lambda r: polls.append(r.url) if r.url.endswith("/namespaces?limit=100")
+            else None)
+    page.wait_for_timeout(1500)
+    assert len(polls) >= 2  # every 0.5 s in the tests (CONSOLE_POLL_SECONDS)
+
+    def visibility(hidden: bool):
+        page.evaluate("""(hidden) => {
+            Object.defineProperty(document, 'hidden', {configurable: true, get: () => hidden});
+            Object.defineProperty(document, 'visibilityState', {configurable: true,
+                get: () => hidden ? 'hidden' : 'visible'});
+            document.dispatchEvent(new Event('visibilitychange')); }""", hidden)
+
+    visibility(True)
+    page.wait_for_timeout(300)  # a request already under way may finish
+    before = len(polls)
+    page.wait_for_timeout(2000)
+    assert len(polls) == before, "polled while the page was hidden"
+    visibility(False)  # back: refreshed at once, then on the interval again
+    page.wait_for_timeout(400)
+    assert len(polls) >= before + 1
