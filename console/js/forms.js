@@ -13,7 +13,10 @@ export function applies(requires, cluster) {
 }
 
 export function catalogueField(f, value) {
+  const words = (name) => name.replace(/_/g, ' ');
   const hint = [f.description, f.secret ? 'Write-only: the saved value is never shown; enter it to set it.' : '',
+    f.default_from ? `Empty: the same as the ${words(f.default_from)}.` : '',
+    f.goes_with ? `Give it together with the ${words(f.goes_with)}, or neither.` : '',
     f.required ? '' : 'Optional.'].filter(Boolean).join(' ');
   if (f.type === 'boolean') {
     const id = `cf-${f.name}-${Math.random().toString(36).slice(2, 8)}`;
