@@ -2,9 +2,6 @@
 the real agent process.  Each test leaves a screenshot of its last page in
 test-output/browser/."""
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -13,15 +10,11 @@ from tests.apiclient import Api, unique_email
 from tests.agent.process import AgentProcess, fault, installation_parameters, wait_for
 from tests.e2e.helpers import invitation_token, make_member, sent_mail
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture
-def creator(stack, mint):
-    email = unique_email("manager")
-    api = Api(stack.api_url, mint(email))
-    api.email = email
-    return api
+def creator(user):
+    """The cluster manager: a fresh signed-in user."""
+    return user
 
 
 def create_cluster(api, name="prod", type_="kubernetes") -> dict:
@@ -213,7 +206,7 @@ def test_plans_from_the_catalogue_and_an_environment_retried_to_ready(console, c
     assert page.errors == []
 
 
-def test_a_developer_sees_no_forbidden_actions(console, stack, creator, mint):
+def test_a_developer_sees_no_forbidden_actions(console, stack, creator, other_user):
     cluster = create_cluster(creator, "shared")
     cid = cluster["cluster_id"]
     add_namespace(creator, cid, "team-d")
@@ -221,8 +214,7 @@ def test_a_developer_sees_no_forbidden_actions(console, stack, creator, mint):
                       namespace="team-d", json={"logs_url": "https://logs.example.com/team-d",
                                                 "backups_url": "https://backups.example.com/d"})
     assert put.status_code == 200, put.text
-    dev = Api(stack.api_url, mint(unique_email("dev")))
-    dev.email = jwt_email(dev)
+    dev = other_user
     make_member(stack, creator, dev, cid, "team-d", "developer")
 
     page = console.open(dev.email, f"/clusters/{cid}")
@@ -250,12 +242,6 @@ def test_a_developer_sees_no_forbidden_actions(console, stack, creator, mint):
     assert page.errors == []
 
 
-def jwt_email(api) -> str:
-    import jwt
-
-    return jwt.decode(api.token, options={"verify_signature": False})["email"]
-
-
 def test_api_errors_are_shown_in_words_next_to_their_cause(console, creator):
     cluster = create_cluster(creator, "errs")
     add_namespace(creator, cluster["cluster_id"], "taken")
@@ -273,6 +259,18 @@ def test_api_errors_are_shown_in_words_next_to_their_cause(console, creator):
     expect(rename.get_by_role("alert")).to_contain_text("name")
     expect(rename.locator("[data-field=name] .problem")).not_to_have_text("")
     expect(rename.get_by_label("Name")).to_have_value("   ")
+
+    # deleting a namespace asks first, says what stays on the platform, then goes back
+    page.goto(page.url + "/namespaces/taken/installation")
+    page.get_by_role("button", name="Delete namespace…").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("What stays on the platform")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(page.get_by_role("heading", name="Namespace taken")).to_be_visible()
+    page.get_by_role("button", name="Delete namespace…").click()
+    dialog.get_by_role("button", name="Delete namespace").click()
+    expect(page.get_by_role("heading", name="errs", level=1)).to_be_visible()
+    expect(page.locator("tr[data-namespace=taken]")).to_have_count(0)
     assert page.errors == []
 
 
@@ -339,3 +337,23 @@ def test_live_views_poll_only_while_the_page_is_visible(console, stack, creator)
     visibility(False)  # back: refreshed at once, then on the interval again
     page.wait_for_timeout(400)
     assert len(polls) >= before + 1
+
+
+def test_rename_and_delete_a_cluster_with_the_confirmation(console, creator):
+    cluster = create_cluster(creator, "old-name")
+    page = console.open(creator.email, f"/clusters/{cluster['cluster_id']}")
+    form = page.locator("form[aria-labelledby=edit-cluster]")
+    form.get_by_label("Name").fill("new-name")
+    form.get_by_label("Description").fill("Staging, Dublin")
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="new-name", level=1)).to_be_visible()
+    expect(page.get_by_test_id("description")).to_have_text("Staging, Dublin")
+
+    page.get_by_role("button", name="Delete cluster…").click()
+    dialog = page.get_by_role("dialog", name="Delete cluster new-name?")
+    expect(dialog).to_contain_text("What stays on the platform")
+    dialog.get_by_role("button", name="Delete cluster").click()
+    expect(page.get_by_role("heading", name="Clusters", level=1)).to_be_visible()
+    expect(page.get_by_role("status").first).not_to_be_empty()  # the API's own message
+    expect(page.get_by_role("link", name="new-name")).to_have_count(0)
+    assert page.errors == []

@@ -16,6 +16,7 @@ export async function clusterPage(ctx, clusterId) {
   ctx.title(cluster.name);
   const creator = cluster.my_role === 'creator';
   const heading = h('h1', {}, cluster.name);
+  const crumb = h('span', {}, cluster.name);
 
   const nsBody = h('tbody');
   const nsError = h('div');
@@ -42,7 +43,7 @@ export async function clusterPage(ctx, clusterId) {
   ctx.onCleanup(poll(refresh));
 
   const parts = [
-    h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Clusters'), ' › ', cluster.name),
+    h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Clusters'), ' › ', crumb),
     heading,
     h('dl', { class: 'facts card' },
       h('dt', {}, 'Type'), h('dd', {}, TYPE_NAMES[cluster.type] + (cluster.platform ? ` (${cluster.platform})` : '')),
@@ -82,6 +83,8 @@ export async function clusterPage(ctx, clusterId) {
     onSubmit(editForm, async () => {
       const updated = await patch(base, { name: editForm.elements.name.value.trim(), description: editForm.elements.description.value.trim() || null });
       heading.textContent = updated.name;
+      crumb.textContent = updated.name;
+      cluster.name = updated.name;
       ctx.title(updated.name);
       editForm.closest('main')?.querySelector('[data-testid=description]')?.replaceChildren(updated.description || '—');
       return `Saved: the cluster is now called ${updated.name}.`;

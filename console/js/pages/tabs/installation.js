@@ -1,6 +1,6 @@
 // Installation: the command to paste, the reconfiguration script, credentials.
 import { h, replace, announce } from '../../dom.js';
-import { get, post } from '../../api.js';
+import { get, post, del } from '../../api.js';
 import { badge, confirmAction } from '../../ui.js';
 
 export async function installationTab(c) {
@@ -40,6 +40,18 @@ export async function installationTab(c) {
     } catch (err) { rotateResult.className = 'error'; rotateResult.textContent = err.message; }
   } }, 'Rotate credentials…');
 
+  const deleteResult = h('p', { class: 'error', role: 'alert' });
+  const remove = h('button', { type: 'button', class: 'danger', onclick: async () => {
+    const ok = await confirmAction({ title: `Delete namespace ${c.ns.name}?`, confirm: 'Delete namespace',
+      body: ['The namespace leaves Cluster Manager with its members, plans and settings; its agent can no longer connect.',
+        'What stays on the platform: the Kubernetes namespace and everything installed in it (the agent, the operator) keep running; remove them with kubectl or oc if you no longer need them.'] });
+    if (!ok) return;
+    deleteResult.textContent = '';
+    try {
+      await del(c.base);
+      c.ctx.navigate(c.clusterPath);
+    } catch (err) { deleteResult.textContent = err.message; remove.focus(); }
+  } }, 'Delete namespace…');
   const p = inst.parameters;
   return [
     h('h2', {}, 'Install the agent'),
@@ -59,5 +71,8 @@ export async function installationTab(c) {
     h('h2', {}, 'Credentials'),
     h('p', {}, 'Rotate the agent\'s credentials if they may have leaked.'),
     h('div', { class: 'actions' }, rotate), rotateResult,
+    h('h2', {}, 'Delete'),
+    h('p', {}, 'A namespace with environments cannot be deleted; delete its environments first.'),
+    h('div', { class: 'actions' }, remove), deleteResult,
   ];
 }
