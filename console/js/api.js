@@ -64,4 +64,5 @@ export async function getCatalogue() {
   return catalogue;
 }
 
-export const enc = encodeURIComponent;
+// A path segment: "@" stays as is (a valid path character; emails are member ids).
+export const enc = (segment) => encodeURIComponent(segment).replace(/%40/g, '@');

@@ -357,3 +357,58 @@ def test_rename_and_delete_a_cluster_with_the_confirmation(console, creator):
     expect(page.get_by_role("status").first).not_to_be_empty()  # the API's own message
     expect(page.get_by_role("link", name="new-name")).to_have_count(0)
     assert page.errors == []
+
+
+def test_ping_operate_links_and_configuration(console, creator, connected):
+    page = console.open(creator.email, ns_path(connected["cluster_id"], "team-c", "commands"))
+    page.get_by_role("button", name="Send ping").click()
+    expect(page.locator("tr[data-command] .badge").first).to_have_text("succeeded",
+                                                                        timeout=20_000)
+    # operate links: each saved on its own, the others kept
+    page.get_by_role("link", name="Operate").click()
+    metrics = page.get_by_role("form", name="Metrics URL")
+    metrics.get_by_label("Metrics URL").fill("https://grafana.example.com/d/team-c")
+    metrics.get_by_role("button", name="Save metrics").click()
+    expect(metrics.get_by_role("status")).to_have_text("Metrics link saved.")
+    logs = page.get_by_role("form", name="Logs URL")
+    logs.get_by_label("Logs URL").fill("not a url")
+    logs.get_by_role("button", name="Save logs").click()
+    # the browser's own check stops it first (a URL field), keeping what was typed
+    assert logs.get_by_label("Logs URL").evaluate("el => el.validity.typeMismatch") is True
+    expect(logs.get_by_label("Logs URL")).to_have_value("not a url")
+    logs.get_by_label("Logs URL").fill("https://logs.example.com/team-c")
+    logs.get_by_role("button", name="Save logs").click()
+    expect(logs.get_by_role("status")).to_have_text("Logs link saved.")
+    saved = creator.get("/clusters/{cluster_id}/namespaces/{namespace}/operate",
+                        cluster_id=connected["cluster_id"], namespace="team-c").json()
+    assert saved["metrics_url"] == "https://grafana.example.com/d/team-c"
+    assert saved["logs_url"] == "https://logs.example.com/team-c"
+    # configuration from the catalogue: an Ingress with a domain
+    page.get_by_role("link", name="Configuration").click()
+    ingress = page.get_by_role("form", name="Ingress")
+    ingress.get_by_label("Pick an ingress type:").select_option(label="Ingress")
+    ingress.get_by_label("Domain").fill("apps.example.com")
+    ingress.get_by_role("button", name="Save ingress").click()
+    expect(ingress.get_by_role("status")).to_contain_text("Ingress created")
+    expect(ingress).to_contain_text("domain: apps.example.com")
+    assert page.errors == []
+
+
+def test_edit_a_members_rights_and_remove_them(console, stack, creator, other_user):
+    cluster = create_cluster(creator, "team")
+    add_namespace(creator, cluster["cluster_id"], "team-g")
+    make_member(stack, creator, other_user, cluster["cluster_id"], "team-g", "developer")
+    page = console.open(creator.email, ns_path(cluster["cluster_id"], "team-g", "members"))
+    row = page.locator(f"tr[data-member='{other_user.email}']")
+    expect(row).to_contain_text("Developer")
+    expect(row).to_contain_text("active")
+    row.get_by_role("button", name="Edit").click()
+    row.get_by_label("Role").select_option("administrator")
+    row.get_by_role("button", name="Save rights").click()
+    expect(row).to_contain_text("Administrator")
+    row.get_by_role("button", name="Remove").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"{other_user.email} loses access to namespace team-g")
+    dialog.get_by_role("button", name="Remove member").click()
+    expect(page.locator(f"tr[data-member='{other_user.email}']")).to_have_count(0)
+    assert page.errors == []

@@ -39,7 +39,7 @@ export async function environmentsTab(c) {
           body: [`The agent removes the database and the file storage of ${env.name} from the cluster (the plans stay).`] });
         if (!ok) return;
         problems.delete(env.name);
-        try { await del(`${c.base}/environments/${enc(env.name)}`); } catch (err) { problems.set(env.name, err.message); }
+        try { await del(`${c.base}/environments/${enc(env.name)}?confirm=true`); } catch (err) { problems.set(env.name, err.message); }
         await refresh();
       } }, 'Delete'));
     }

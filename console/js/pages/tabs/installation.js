@@ -48,7 +48,7 @@ export async function installationTab(c) {
     if (!ok) return;
     deleteResult.textContent = '';
     try {
-      await del(c.base);
+      await del(`${c.base}?confirm=true`);
       c.ctx.navigate(c.clusterPath);
     } catch (err) { deleteResult.textContent = err.message; remove.focus(); }
   } }, 'Delete namespace…');

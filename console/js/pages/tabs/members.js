@@ -56,7 +56,7 @@ export async function membersTab(c) {
       const ok = await confirmAction({ title: `Remove ${m.email}?`, confirm: 'Remove member',
         body: [`${m.email} loses access to namespace ${c.ns.name}${m.status === 'pending' ? ', and the invitation link stops working' : ''}.`] });
       if (!ok) return;
-      try { await del(`${c.base}/members/${enc(m.email)}`); await refresh(); } catch (err) { problem.textContent = err.message; }
+      try { await del(`${c.base}/members/${enc(m.email)}?confirm=true`); await refresh(); } catch (err) { problem.textContent = err.message; }
     } }, 'Remove');
     return replace(row,
       h('td', {}, m.email),

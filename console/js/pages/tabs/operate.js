@@ -30,8 +30,9 @@ export async function operateTab(c) {
       try {
         current = await patch(`${c.base}/operate`, { [key]: value });
       } catch (err) {
-        if (err.status !== 404 && err.status !== 405 && err.status !== 403) throw err;
-        // An API without PATCH …/operate: PUT replaces all, so send the others as saved.
+        // An API without PATCH …/operate (refused, or not allowed by its CORS preflight,
+        // which shows as status 0): PUT replaces all, so send the others as saved.
+        if (![0, 403, 404, 405].includes(err.status)) throw err;
         const body = Object.fromEntries(LINKS.map(([k]) => [k, current[k] ?? null]));
         body[key] = value;
         current = await put(`${c.base}/operate`, body);
