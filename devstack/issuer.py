@@ -71,7 +71,9 @@ def local_url(port: int) -> str:
 
 def mint(state_dir: Path, email: str, *, issuer: str, audience: str,
          ttl_seconds: int = 12 * 3600, claims: dict | None = None) -> str:
-    """A signed ID token for ``email``; ``claims`` adds or (with None) removes claims."""
+    """A signed ID token for ``email`` (verified: ``email_verified`` is true);
+    ``claims`` adds, overrides (e.g. ``{"email_verified": False}``) or, with
+    None, removes claims."""
     ensure_keys(state_dir)
     private_path, _ = paths(state_dir)
     now = int(time.time())

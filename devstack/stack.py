@@ -121,7 +121,6 @@ class Stack:
             "API_URL": self.api_url,
             # the console: the API's CORS origin, and where invitation links point
             "CONSOLE_ORIGIN": self.console_url, "CONSOLE_URL": self.console_url,
-            "PORTAL_URL": self.console_url,
             "PYTHONUNBUFFERED": "1",
         })
         env.pop("AWS_PROFILE", None)

@@ -2,20 +2,15 @@
 event runner — the very processes ``make run`` starts), API clients that
 check every response against the OpenAPI document, and tokens."""
 import os
-import socket
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from devstack import issuer
-from devstack.stack import Stack, stage_env
+from devstack.stack import Stack, free_port, stage_env  # noqa: F401 (free_port: shared)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,7 @@ class ConsoleStack(Stack):
         )
         self.distribution, self.bucket, self.deployment = distribution, bucket, deployment
         CfnOutput(self, "ConsoleUrl", value=self.url,
-                  description="The web console (deploy again with -c portal_url=<this URL> so "
+                  description="The web console (deploy again with -c console_url=<this URL> so "
                               "that sign-in returns here and invitation mails link here)")
         self._acknowledge(logs, distribution)
 

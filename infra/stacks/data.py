@@ -55,6 +55,9 @@ class DataStack(Stack):
             self_sign_up_enabled=False,  # users are created by an administrator (README)
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            # a changed email takes effect only once verified; until then the
+            # pool keeps the original (the API refuses unverified emails)
+            keep_original=cognito.KeepOriginalAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(
                 email=cognito.StandardAttribute(required=True, mutable=True)),
             password_policy=cognito.PasswordPolicy(
@@ -70,7 +73,7 @@ class DataStack(Stack):
         # The managed login pages the console signs in through (code + PKCE).
         self.user_pool_domain = pool.add_domain("Login", cognito_domain=cognito.CognitoDomainOptions(
             domain_prefix=f"{self.config.prefix}{Aws.ACCOUNT_ID}"))
-        console = self.config.portal_url.rstrip("/")
+        console = self.config.console_url.rstrip("/")
         oauth = {"o_auth": cognito.OAuthSettings(
             flows=cognito.OAuthFlows(authorization_code_grant=True),
             scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],

@@ -18,7 +18,7 @@ MISSING = [name for name in ("aws_cdk", "constructs", "cdk_nag", "cfnlint")
            if importlib.util.find_spec(name) is None]
 
 CONTEXT = {"stage": "test", "alarm_email": "ops@example.com",
-           "mail_from": "no-reply@example.com", "portal_url": "https://console.example.com"}
+           "mail_from": "no-reply@example.com", "console_url": "https://console.example.com"}
 STAGE = CONTEXT["stage"]
 PREFIX = f"cluster-manager-{STAGE}-"
 
