@@ -11,8 +11,6 @@ from devstack import issuer
 from devstack.stack import Stack, free_port, stage_env  # noqa: F401 (free_port: shared)
 
 
-
-
 @pytest.fixture(scope="session")
 def stack():
     """The whole local stack on free ports; its environment is applied to

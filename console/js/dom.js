@@ -21,9 +21,20 @@ export function append(el, children) {
   return el;
 }
 
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
+
+/** Replace ``el``'s content; keyboard focus inside it stays where it was (live
+ * views re-render on every poll, which must not throw the user's focus away). */
 export function replace(el, ...children) {
+  const active = document.activeElement;
+  const index = active && el.contains(active) ? [...el.querySelectorAll(FOCUSABLE)].indexOf(active) : -1;
   el.replaceChildren();
-  return append(el, children);
+  append(el, children);
+  if (index >= 0) {
+    const again = el.querySelectorAll(FOCUSABLE)[index];
+    if (again && again.tagName === active.tagName) again.focus({ preventScroll: true });
+  }
+  return el;
 }
 
 let counter = 0;

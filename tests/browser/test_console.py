@@ -301,6 +301,9 @@ def test_usable_on_a_phone_sized_screen(console, creator):
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.tagName") in ("A", "BUTTON", "INPUT")
     assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
+    focused = page.evaluate("() => document.activeElement.outerHTML")
+    page.wait_for_timeout(1200)  # live refreshes re-render the list; focus stays put
+    assert page.evaluate("() => document.activeElement.outerHTML") == focused
     page.get_by_role("link", name="team-f").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Namespace team-f")).to_be_visible()
