@@ -7,13 +7,14 @@ STAMP := $(VENV)/.installed
 API_PORT ?= 8000
 AWS_PORT ?= 5000
 ISSUER_PORT ?= 8001
-export API_PORT AWS_PORT ISSUER_PORT
+CONSOLE_PORT ?= 8080
+export API_PORT AWS_PORT ISSUER_PORT CONSOLE_PORT
 
 .PHONY: run test token mail agent bench clean help
 
 help:
-	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
-	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123 ISSUER_PORT=8124; RELOAD=1 restarts the API on code changes"
+	@echo "make run      start the local stack (moto + API + event runner + console); Ctrl-C stops it"
+	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123 ISSUER_PORT=8124 CONSOLE_PORT=8125; RELOAD=1 restarts the API on code changes"
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
@@ -43,8 +44,21 @@ agent: $(STAMP)
 	@test -n "$(EMAIL)" -a -n "$(CLUSTER)" -a -n "$(NAMESPACE)" || { echo "usage: make agent EMAIL=alice@example.com CLUSTER=<cluster_id> NAMESPACE=<name>" >&2; exit 2; }
 	@$(PY) -m devstack agent --email "$(EMAIL)" --cluster "$(CLUSTER)" --namespace "$(NAMESPACE)" --api-port $(API_PORT)
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(PY) -m pytest
+
+# The browser tests drive Debian's Chromium (a downloaded browser build does not work here).
+CHROMIUM ?= /usr/bin/chromium
+.PHONY: chromium
+chromium:
+	@test -x "$(CHROMIUM)" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium for the browser tests (apt-get install -y chromium) …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "make test: the browser tests need Chromium at $(CHROMIUM); install it with:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; }
 
 bench: $(STAMP)
 	$(PY) bench/coldstart.py
@@ -53,6 +67,7 @@ bench: $(STAMP)
 	$(PY) bench/provisioning.py
 	$(PY) bench/cli_startup.py
 	$(PY) bench/cli_apply.py
+	$(PY) bench/console_load.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache

@@ -13,6 +13,7 @@ from devstack.stack import ROOT, Stack, stage_env
 
 def cmd_run(args) -> int:
     stack = Stack(api_port=args.api_port, aws_port=args.aws_port, issuer_port=args.issuer_port,
+                  console_port=args.console_port, console_poll_seconds=args.console_poll_seconds,
                   state_dir=Path(args.state_dir), reload=args.reload,
                   # chalice's reloader restarts on any file change below the project,
                   # so with it on, the logs must live elsewhere
@@ -32,6 +33,7 @@ def cmd_run(args) -> int:
         return 1
     print(f"""
 Cluster Manager is running.
+  Console:        {stack.console_url}   (sign in with any e-mail address)
   API:            {stack.api_url}   (OpenAPI document: {stack.api_url}/openapi.json)
   AWS stand-in:   {stack.aws_url}   (moto; state is in memory and lost on exit)
   Dev issuer:     {stack.issuer_url}   (OpenID provider: {stack.issuer_url}/.well-known/openid-configuration)
@@ -135,6 +137,12 @@ def main(argv=None) -> int:
     run.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     run.add_argument("--issuer-port", type=int, default=issuer_port,
                      help="port of the dev OpenID issuer (0: any free port)")
+    run.add_argument("--console-port", type=int,
+                     default=int(os.environ.get("CONSOLE_PORT", 8080)),
+                     help="port of the web console (default 8080)")
+    run.add_argument("--console-poll-seconds", type=float,
+                     default=float(os.environ.get("CONSOLE_POLL_SECONDS", 5)),
+                     help="how often the console refreshes live views (default 5)")
     run.add_argument("--state-dir", default=default_state,
                      help="where the dev issuer's keys and logs live (default: .local/)")
     run.add_argument("--reload", action="store_true",

@@ -14,11 +14,12 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def launch(tmp_path, api_port, aws_port):
+def launch(tmp_path, api_port, aws_port, console_port):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "JWT_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "devstack", "run", "--api-port", str(api_port), "--aws-port",
-         str(aws_port), "--state-dir", str(tmp_path), "--no-reload"],
+         str(aws_port), "--console-port", str(console_port), "--issuer-port", "0",
+         "--state-dir", str(tmp_path), "--no-reload"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True)
     lines = []
@@ -47,9 +48,12 @@ def alive(pid: int) -> bool:
 
 
 def test_ctrl_c_stops_everything_and_a_crash_is_recovered(tmp_path):
-    api_port, aws_port = free_port(), free_port()
-    proc, banner = launch(tmp_path, api_port, aws_port)
+    api_port, aws_port, console_port = free_port(), free_port(), free_port()
+    proc, banner = launch(tmp_path, api_port, aws_port, console_port)
     assert f"http://127.0.0.1:{api_port}" in banner and "make token" in banner
+    assert f"Console:        http://127.0.0.1:{console_port}" in banner
+    page = requests.get(f"http://127.0.0.1:{console_port}/", timeout=10)
+    assert page.status_code == 200 and "<title>" in page.text
     pids = children_of(tmp_path / f"stack-{aws_port}.pids")
     assert len(pids) == 3 and all(alive(p) for p in pids)
     assert requests.get(f"http://127.0.0.1:{api_port}/openapi.json", timeout=10).status_code == 200
@@ -58,7 +62,7 @@ def test_ctrl_c_stops_everything_and_a_crash_is_recovered(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert any(alive(p) for p in pids)
-    proc, banner = launch(tmp_path, api_port, aws_port)
+    proc, banner = launch(tmp_path, api_port, aws_port, console_port)
     assert "left over" in banner
     assert not any(alive(p) for p in pids)
     assert requests.get(f"http://127.0.0.1:{api_port}/openapi.json", timeout=10).status_code == 200
