@@ -19,7 +19,7 @@ help:
 	@echo "make test     run every test (starts its own local stack)"
 	@echo "make bench    run the benchmarks and print their figures"
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt agent/requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-infra.txt
 	@touch $(STAMP)

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 
-from agent import __version__, faults, runner, session
+from agent import __version__, faults, runner, secrets, session
 from agent.executors import KubectlExecutor, SimulateExecutor
 
 log = logging.getLogger("agent")
@@ -194,6 +194,7 @@ def main(argv=None) -> int:
     configure_logging(args.verbose)
     executor = (SimulateExecutor(args.simulate, record_timings=args.record_timings)
                 if args.simulate else KubectlExecutor())
+    executor.secrets = secrets.SecretReader(args.api_url, args.namespace_id, args.secret)
     log.info("agent %s starting (namespace %s, %s executor, API %s)", __version__,
              args.namespace_id, executor.name, args.api_url)
     agent = runner.Agent(

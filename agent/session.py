@@ -37,6 +37,7 @@ class Target:
     """Where commands act: the Kubernetes namespace and its platform."""
     namespace: str
     cluster_type: str | None = None
+    namespace_id: str | None = None
 
 
 class Session:
@@ -59,7 +60,8 @@ class Session:
 
     @property
     def target(self) -> Target:
-        return Target(self.data.get("namespace") or "", self.data.get("cluster_type"))
+        return Target(self.data.get("namespace") or "", self.data.get("cluster_type"),
+                      self.data.get("namespace_id"))
 
     @property
     def refresh_at(self) -> float:

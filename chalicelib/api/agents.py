@@ -17,6 +17,16 @@ def open_agent_session(call):
     return agents.open_session(call.body.namespace_id, call.body.secret)
 
 
+@routes.route("/agent/secrets", "POST", auth="none", request="AgentSecretRequest",
+              response="AgentSecret", status=200, errors=(401, 404),
+              summary="An agent reads the value behind one of its own namespace's secret "
+                      "references (plan passwords and keys, registry and proxy credentials)")
+def read_agent_secret(call):
+    from chalicelib.domain import agent_secrets
+
+    return agent_secrets.read(call.body.namespace_id, call.body.secret, call.body.secret_ref)
+
+
 @routes.route(NS + "/installation", "GET", response="Installation", errors=(403,),
               summary="The installation and reconfiguration scripts and the agent's parameters "
                       "(creator only)")

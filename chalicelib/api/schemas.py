@@ -5,7 +5,7 @@ Responses are plain dicts built in ``views``; the tests check them against
 these models through the OpenAPI document.  Imported only on the first
 request that needs validation (pydantic is not free at cold start).
 """
-from typing import Literal, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -414,3 +414,18 @@ class Environment(BaseModel):
 class EnvironmentPage(BaseModel):
     items: list[Environment]
     next_token: Optional[str]
+
+
+# --- agent secrets ------------------------------------------------------------
+
+class AgentSecretRequest(Strict):
+    namespace_id: str = Field(max_length=64)
+    secret: str = Field(max_length=256, description="The namespace's agent secret (cma_…)")
+    secret_ref: str = Field(min_length=1, max_length=512,
+                            description="A secret reference from the agent's own configuration "
+                                        "or provisioning task")
+
+
+class AgentSecret(BaseModel):
+    secret_ref: str
+    values: dict[str, Any]
