@@ -61,8 +61,10 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None) ->
 class Stack:
     def __init__(self, *, api_port: int = 8000, aws_port: int = 5000,
                  state_dir: Path | None = None, reload: bool = False,
-                 log_dir: Path | None = None, extra_env: dict | None = None):
+                 log_dir: Path | None = None, extra_env: dict | None = None,
+                 pg_port: int | None = None):
         self.api_port = api_port
+        self.pg_port = pg_port  # None: no PostgreSQL server
         self.aws_port = aws_port
         self.state_dir = Path(state_dir or ROOT / ".local")
         self.reload = reload
@@ -71,6 +73,7 @@ class Stack:
         self.procs: list[subprocess.Popen] = []
         self._logs = []
         self._jwks: issuer.JwksServer | None = None
+        self.postgres = None
 
     # --- addresses and environment --------------------------------------
     @property
@@ -106,7 +109,13 @@ class Stack:
     def start(self, progress=print) -> "Stack":
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._reap_leftovers(progress)
-        for port, name in ((self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT")):
+        if self.pg_port:
+            from devstack.postgres import LocalPostgres
+
+            self.postgres = LocalPostgres(self.state_dir / "postgres", self.pg_port)
+            self.postgres.stop()  # one left running by a crashed earlier run
+        ports = [(self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT")]
+        for port, name in ports + ([(self.pg_port, "PG_PORT")] if self.pg_port else []):
             if not port_free(port):
                 raise RuntimeError(
                     f"port {port} on 127.0.0.1 is already in use by another program; "
@@ -119,6 +128,10 @@ class Stack:
                                         "-p", str(self.aws_port)], env, quiet=True)
             wait_http(f"{self.aws_url}/moto-api/data.json", 60, moto)
             self._configure_moto()
+            if self.postgres is not None:
+                progress(f"starting PostgreSQL on 127.0.0.1:{self.pg_port} (admin URL: "
+                         "make -s pg-url) …")
+                self.postgres.start()
             progress("creating tables, queues and state machines …")
             from infra import local
 
@@ -184,6 +197,8 @@ class Stack:
         for proc in reversed(self.procs):
             _kill_group(proc.pid, proc)
         self.procs.clear()
+        if self.postgres is not None:
+            self.postgres.stop()
         if self._jwks is not None:
             self._jwks.close()
             self._jwks = None

@@ -69,15 +69,16 @@ class Plan:
                                                 config=CONFIG)
 
 
-def _create_bucket(s3, bucket: str, region: str) -> bool:
+def _create_bucket(s3, bucket: str, region: str) -> None:
+    """Create it, or find it already ours (S3 cannot tell which in us-east-1,
+    where creating one's own bucket again simply succeeds)."""
     kwargs = {} if region == DEFAULT_REGION else {
         "CreateBucketConfiguration": {"LocationConstraint": region}}
     try:
         s3.create_bucket(Bucket=bucket, **kwargs)
-        return True
     except botocore.exceptions.ClientError as exc:
         if _code(exc) == "BucketAlreadyOwnedByYou":
-            return False
+            return
         if _code(exc) == "BucketAlreadyExists":
             raise ProvisioningFailed(
                 f"bucket {bucket!r} is taken by another account ({one_line(exc)}); "
@@ -110,7 +111,8 @@ def _empty(s3, bucket: str) -> int:
 def _provision(plan: Plan, names: Names, existing: dict | None):
     bucket = names.bucket
     s3 = plan.client("s3")
-    created = {"bucket": _create_bucket(s3, bucket, plan.region)}
+    _create_bucket(s3, bucket, plan.region)
+    created = {}
     details = {"type": plan.type, "bucket": bucket, "region": plan.region}
     if plan.endpoint:
         details["endpoint"] = plan.endpoint
