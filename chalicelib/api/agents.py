@@ -52,7 +52,8 @@ def get_installation(call):
         cluster_type=cluster.type, namespace=ns.name, api_url=parameters["api_url"],
         namespace_id=ns.namespace_id, agent_secret=parameters["agent_secret"],
         heartbeat_seconds=parameters["heartbeat_seconds"],
-        agent_image=parameters["agent_image"], operator_image=parameters["operator_image"])
+        agent_image=parameters["agent_image"], operator_image=parameters["operator_image"],
+        installation_type=ns.installation_type)
     reconfiguration = render_reconfiguration_script(
         api_url=parameters["api_url"], cluster_id=cluster.cluster_id, namespace=ns.name,
         namespace_id=ns.namespace_id, agent_secret=parameters["agent_secret"],

@@ -166,3 +166,14 @@ def test_two_environments_at_once_with_postgres_and_s3_get_their_own(user, agent
             iam.get_user(UserName=bucket["bucket"])
         assert bucket["bucket"] not in [b["Name"] for b in
                                         boto3.client("s3").list_buckets()["Buckets"]]
+
+
+def test_a_standalone_namespaces_installation_script_installs_no_agent(user, cluster):
+    where = {"cluster_id": cluster["cluster_id"], "namespace": f"alone-{uuid.uuid4().hex[:6]}"}
+    add_namespace(user, cluster["cluster_id"], where["namespace"], "standalone")
+    resp = user.get(ONE + "/installation", **where)
+    assert resp.status_code == 200, resp.text
+    script = resp.json()["installation_script"]
+    assert "INSTALL_AGENT=no" in script and "is standalone" in script
+    assert resp.json()["parameters"]["agent_secret"] not in script
+    assert "CM_AGENT_SECRET" not in script
