@@ -409,6 +409,12 @@ class Environment(BaseModel):
     created_at: Optional[str]
     created_by: Optional[str]
     finished_at: Optional[str]
+    provisioned: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per step (database, storage), what the agent made: plan type, database "
+                    "or bucket name, where the connection details are in the namespace, and "
+                    "notes (e.g. an ephemeral plan creates nothing outside the namespace). "
+                    "Credentials never appear here.")
 
 
 class EnvironmentPage(BaseModel):

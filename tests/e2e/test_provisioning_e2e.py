@@ -115,6 +115,9 @@ def test_wrong_password_fails_then_fixed_plan_and_retry_give_a_working_database(
     assert ready["state"] == "ready" and ready["last_error"] is None, ready
 
     db = connection(agent, "shop", "database")
+    assert ready["provisioned"]["database"]["database"] == db["database"]
+    assert ready["provisioned"]["database"]["details_in"] == "environments/shop/database.connection.json"
+    assert db["password"] not in json.dumps(ready)
     with psycopg.connect(host=db["host"], port=db["port"], dbname=db["database"],
                          user=db["user"], password=db["password"], autocommit=True) as app:
         app.execute("CREATE TABLE visits (n int)")
