@@ -64,15 +64,22 @@ class LocalPostgres:
         if run_as:
             os.chown(path, run_as["user"], run_as["group"])
 
+    def _reachable(self) -> None:
+        """As root, the server's user must be able to pass through every folder
+        above its data (a private temporary folder may have lost that since)."""
+        if os.geteuid() != 0:
+            return
+        for parent in self.folder.parents:
+            if parent.exists() and parent.stat().st_mode & 0o001 == 0:
+                parent.chmod(parent.stat().st_mode | 0o001)
+
     def init(self) -> None:
         """A new cluster, unless the folder already holds one."""
         if (self.data / "PG_VERSION").exists():
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         self.folder.chmod(0o755)  # the postgres user must reach its data folder
-        for parent in self.folder.parents:  # … through every folder above it
-            if parent.stat().st_mode & 0o001 == 0 and os.geteuid() == 0:
-                parent.chmod(parent.stat().st_mode | 0o001)
+        self._reachable()
         shutil.rmtree(self.data, ignore_errors=True)
         self.data.mkdir(mode=0o700)
         self._chown(self.data)
@@ -96,6 +103,7 @@ class LocalPostgres:
 
     def start(self) -> "LocalPostgres":
         self.init()
+        self._reachable()
         options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
                    "-c max_connections=200")
@@ -114,6 +122,7 @@ class LocalPostgres:
     def stop(self) -> None:
         if not (self.data / "postmaster.pid").exists():
             return
+        self._reachable()
         subprocess.run([str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-m", "immediate",
                         "-w", "stop"], capture_output=True, timeout=60, **_run_as())
 
