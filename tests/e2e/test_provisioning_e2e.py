@@ -180,3 +180,25 @@ def test_a_standalone_namespaces_installation_script_installs_no_agent(user, clu
     assert "INSTALL_AGENT=no" in script and "is standalone" in script
     assert resp.json()["parameters"]["agent_secret"] not in script
     assert "CM_AGENT_SECRET" not in script
+
+
+def test_an_s3_plan_that_prevents_data_deletion_keeps_the_bucket(user, agent):
+    where = agent.where
+    plan(user, where, {"name": "db", "kind": "database", "type": "ephemeral"})
+    plan(user, where, {"name": "keep", "kind": "storage", "type": "s3", "region": "us-east-1",
+                       "access_key": "AKIAPLATFORMTEAM0002", "secret_key": "s3-plan-secret",
+                       "prevent_data_deletion": True})
+    resp = user.post(ENVS, json={"name": "vault", "database_plan": "db", "storage_plan": "keep"},
+                     **where)
+    assert resp.status_code == 201, resp.text
+    ready = watch(user, where, "vault", ("ready", "provisioning_failed"), 60)[-1]
+    assert ready["state"] == "ready", ready
+    assert ready["provisioned"]["database"]["plan_type"] == "ephemeral"
+    bucket = connection(agent, "vault", "storage")
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=bucket["bucket"], Key="ledger.csv", Body=b"1,2,3")
+    assert user.delete(ENV, env="vault", **where).status_code == 202
+    wait_for(lambda: details(user, where, "vault") is None, 60, "the environment to be removed")
+    assert s3.get_object(Bucket=bucket["bucket"], Key="ledger.csv")["Body"].read() == b"1,2,3"
+    with pytest.raises(botocore.exceptions.ClientError, match="NoSuchEntity"):
+        boto3.client("iam").get_user(UserName=bucket["bucket"])
