@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 
 from agent import __version__, aws
+from agent.session import error_message
 
 HTTP_TIMEOUT = 15
 
@@ -39,7 +40,7 @@ class SecretReader:
                 data = json.loads(response.read())
         except urllib.error.HTTPError as exc:
             raise SecretUnavailable(f"the API refused to read the plan's secret "
-                                    f"(HTTP {exc.code}: {_message(exc)})") from None
+                                    f"(HTTP {exc.code}: {error_message(exc)})") from None
         except (OSError, ValueError, http.client.HTTPException) as exc:
             raise SecretUnavailable(f"cannot read the plan's secret from {self.url}: "
                                     f"{aws.describe(exc)}") from None
@@ -56,10 +57,3 @@ class NoSecrets:
         raise SecretUnavailable("this agent was started without API credentials, so it cannot "
                                 "read the plan's secret")
 
-
-def _message(exc: urllib.error.HTTPError) -> str:
-    try:
-        body = json.loads(exc.read() or b"{}")
-        return str(body.get("message") or body.get("error") or exc.reason)
-    except (OSError, ValueError, AttributeError):
-        return str(exc.reason)

@@ -167,22 +167,15 @@ class Executor:
                 "(its password or secret key is missing); update the plan")
         return self.secrets.read(plan["secret_ref"])
 
-    def provision_step(self, task: Task, target: Target) -> Outcome:
-        """Create the step's database or bucket on the plan's server, then
-        write its connection details into the namespace."""
-        names = provisioners.Names(target.namespace, target.namespace_id or target.namespace,
-                                   task.environment)
+    def _names(self, task: Task, target: Target) -> "provisioners.Names":
+        return provisioners.Names(target.namespace, target.namespace_id or target.namespace,
+                                  task.environment)
+
+    def _carry_out(self, task: Task, work) -> Outcome:
+        """``work()``'s result as the step's outcome; its failure, in the
+        server's (or kubectl's) words, as a clean failed attempt."""
         try:
-            existing = self.load_details(task.environment, task.step, target)
-            details, result = provisioners.provision(
-                task.plan, self._plan_secrets(task.plan), names, existing)
-            if details is None:
-                self.remove_details(task.environment, task.step, target)
-            elif details != existing:
-                result["details_in"] = self.store_details(task.environment, task.step, target,
-                                                          details)
-            else:
-                result["details_in"] = self.details_location(task.environment, task.step)
+            result = work()
         except (provisioners.ProvisioningFailed, SecretUnavailable, ExecutorError) as exc:
             log.warning("%s failed: %s", task.describe(), exc)
             return Outcome(False, None, str(exc))
@@ -190,26 +183,37 @@ class Executor:
         return Outcome(True, {"environment": task.environment, "step": task.step,
                               "executor": self.name, **result})
 
+    def provision_step(self, task: Task, target: Target) -> Outcome:
+        """Create the step's database or bucket on the plan's server, then
+        write its connection details into the namespace."""
+        def work() -> dict:
+            existing = self.load_details(task.environment, task.step, target)
+            details, result = provisioners.provision(
+                task.plan, self._plan_secrets(task.plan), self._names(task, target), existing)
+            if details is None:
+                self.remove_details(task.environment, task.step, target)
+            elif details != existing:
+                result["details_in"] = self.store_details(task.environment, task.step, target,
+                                                          details)
+            else:
+                result["details_in"] = self.details_location(task.environment, task.step)
+            return result
+        return self._carry_out(task, work)
+
     def deprovision_step(self, task: Task, target: Target) -> Outcome:
         """Remove the step's database or bucket (as the plan allows), then the
         connection details."""
-        names = provisioners.Names(target.namespace, target.namespace_id or target.namespace,
-                                   task.environment)
-        try:
+        def work() -> dict:
             existing = self.load_details(task.environment, task.step, target)
             result = ({"removed": False, "note": "no plan: only the namespace's copy of the "
                                                  "connection details was removed"}
                       if task.plan is None else
-                      provisioners.deprovision(task.plan, self._plan_secrets(task.plan), names,
-                                               existing))
+                      provisioners.deprovision(task.plan, self._plan_secrets(task.plan),
+                                               self._names(task, target), existing))
             details_removed = self.remove_details(task.environment, task.step, target)
             result["removed"] = bool(result.get("removed") or details_removed)
-        except (provisioners.ProvisioningFailed, SecretUnavailable, ExecutorError) as exc:
-            log.warning("%s failed: %s", task.describe(), exc)
-            return Outcome(False, None, str(exc))
-        log.info("%s done", task.describe())
-        return Outcome(True, {"environment": task.environment, "step": task.step,
-                              "executor": self.name, **result})
+            return result
+        return self._carry_out(task, work)
 
     def details_location(self, environment: str, step: str) -> str:
         return f"{environment}/{step}"
