@@ -59,20 +59,22 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None) ->
 
 
 class Stack:
-    def __init__(self, *, api_port: int = 8000, aws_port: int = 5000,
-                 state_dir: Path | None = None, reload: bool = False,
+    def __init__(self, *, api_port: int = 8000, aws_port: int = 5000, issuer_port: int = 0,
+                 console_port: int = 8080, state_dir: Path | None = None, reload: bool = False,
                  log_dir: Path | None = None, extra_env: dict | None = None,
                  pg_port: int | None = None):
         self.api_port = api_port
         self.pg_port = pg_port  # None: no PostgreSQL server
         self.aws_port = aws_port
+        self.issuer_port = issuer_port  # 0: a free port
+        self.console_port = console_port
         self.state_dir = Path(state_dir or ROOT / ".local")
         self.reload = reload
         self.log_dir = log_dir  # None: children write to this terminal
         self.extra_env = extra_env or {}
         self.procs: list[subprocess.Popen] = []
         self._logs = []
-        self._jwks: issuer.JwksServer | None = None
+        self._issuer: issuer.IssuerServer | None = None
         self.postgres = None
 
     # --- addresses and environment --------------------------------------
@@ -83,6 +85,17 @@ class Stack:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
+
+    @property
+    def issuer_url(self) -> str:
+        """The dev issuer's URL, which is also the ``iss`` of its tokens."""
+        if self._issuer is not None:
+            return self._issuer.url
+        return issuer.local_url(self.issuer_port)
 
     @property
     def pidfile(self) -> Path:
@@ -97,7 +110,8 @@ class Stack:
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": self.aws_url,
             "MOTO_PORT": str(self.aws_port),  # moto's Step Functions call back here
-            "JWT_JWKS_URL": self._jwks.url if self._jwks else "",
+            "JWT_ISSUER": self.issuer_url,
+            "JWT_JWKS_URL": self._issuer.jwks_url if self._issuer else "",
             "API_URL": self.api_url,
             "PYTHONUNBUFFERED": "1",
         })
@@ -114,13 +128,15 @@ class Stack:
 
             self.postgres = LocalPostgres(self.state_dir / "postgres", self.pg_port)
             self.postgres.stop()  # one left running by a crashed earlier run
-        ports = [(self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT")]
-        for port, name in ports + ([(self.pg_port, "PG_PORT")] if self.pg_port else []):
-            if not port_free(port):
+        for port, name in ((self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT"),
+                           (self.issuer_port, "ISSUER_PORT"), (self.pg_port, "PG_PORT")):
+            if port and not port_free(port):
                 raise RuntimeError(
                     f"port {port} on 127.0.0.1 is already in use by another program; "
                     f"stop it or pick another port, e.g. make run {name}={port + 1}")
-        self._jwks = issuer.JwksServer(self.state_dir)
+        self._issuer = issuer.IssuerServer(
+            self.state_dir, port=self.issuer_port, client_id=stage_env()["JWT_AUDIENCE"],
+            console_origins=(self.console_url,))
         env = self.env()
         try:
             progress(f"starting the AWS stand-in (moto) on {self.aws_url} …")
@@ -199,9 +215,9 @@ class Stack:
         self.procs.clear()
         if self.postgres is not None:
             self.postgres.stop()
-        if self._jwks is not None:
-            self._jwks.close()
-            self._jwks = None
+        if self._issuer is not None:
+            self._issuer.close()
+            self._issuer = None
         for out in self._logs:
             out.close()
         self._logs.clear()

@@ -26,6 +26,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib import keys
 from infra import definitions
 from infra.stacks.config import Config, retention
 from infra.stacks.data import DataStack
@@ -150,8 +151,8 @@ class ApiStack(Stack):
             env["STATE_MACHINE_ARN"] = self.state_machine.state_machine.state_machine_arn
         if c.mail_from:
             env["MAIL_FROM"] = c.mail_from
-        if c.portal_url:
-            env["PORTAL_URL"] = c.portal_url
+        if c.console_url:
+            env["CONSOLE_URL"] = c.console_url
         return env
 
     # --- queues -----------------------------------------------------------------
@@ -285,6 +286,10 @@ class ApiStack(Stack):
             # An agent that (re)connects is sent the configuration it missed.
             iam.PolicyStatement(sid="NamespaceQueues", actions=SQS_COMMANDS,
                                 resources=[self.namespace_queues_arn]),
+            # Agents' event keys are derived from the service key (none is stored).
+            iam.PolicyStatement(sid="ServiceKey", actions=["secretsmanager:GetSecretValue"],
+                                resources=[self._arn("secretsmanager",
+                                                     f"secret:{c.secrets_prefix}{keys.NAME}-*")]),
         ]
         sweep = [
             iam.PolicyStatement(sid="Table", actions=DYNAMODB_SWEEP, resources=table_resources),
@@ -322,6 +327,11 @@ class ApiStack(Stack):
                  "A reconnecting agent is sent its configuration through its namespace's "
                  "command queue, created at run time; the grant is limited to the stage's "
                  "queue-name prefix and to SendMessage/GetQueueUrl."),
+                ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:"
+                 f"<AWS::Region>:<AWS::AccountId>:secret:{c.secrets_prefix}{keys.NAME}-*]",
+                 "The service key (created by the API on first use) is read to derive agents' "
+                 "event keys; Secrets Manager appends a random suffix to the ARN, so the grant "
+                 "names the one secret with a trailing wildcard."),
             ],
             SWEEP_HANDLER: [index],
         }

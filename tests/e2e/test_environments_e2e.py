@@ -76,12 +76,16 @@ def test_ready_without_faults_then_deleted_through_the_agent_and_the_name_freed(
     storage = json.loads((files / "storage.json").read_text())
     assert database["plan"]["name"] == "pg" and storage["plan"]["name"] == "files"
     assert "nothing is created outside the namespace" in database["result"]["note"]
-    for step in ("database", "storage"):  # and the environment's details say so
-        assert final["provisioned"][step]["plan_type"] == "ephemeral"
-        assert "nothing is created outside the namespace" in final["provisioned"][step]["note"]
+    # and the environment's details say so (recorded just after the workflow got the answer)
+    shown = wait_for(lambda: (details(user, where, "shop") or {}).get("provisioned", {}).get(
+        "storage") and details(user, where, "shop")["provisioned"], 10, "both steps' notes")
+    for step in ("database", "storage"):
+        assert shown[step]["plan_type"] == "ephemeral"
+        assert "nothing is created outside the namespace" in shown[step]["note"]
 
     blocked = user.delete(ONE, **where)
     assert blocked.status_code == 409 and "shop" in blocked.json()["message"]
+    assert "confirm=true" in blocked.json()["message"]
 
     gone = user.delete(ENV, env="shop", **where)
     assert gone.status_code == 202 and gone.json()["state"] == "deprovisioning"
