@@ -202,3 +202,25 @@ def test_an_s3_plan_that_prevents_data_deletion_keeps_the_bucket(user, agent):
     assert s3.get_object(Bucket=bucket["bucket"], Key="ledger.csv")["Body"].read() == b"1,2,3"
     with pytest.raises(botocore.exceptions.ClientError, match="NoSuchEntity"):
         boto3.client("iam").get_user(UserName=bucket["bucket"])
+
+
+def test_a_stopped_database_server_is_retried_with_backoff_until_it_is_back(
+        user, agent, postgres):
+    where = agent.where
+    plan(user, where, pg_plan_body(postgres, postgres.password))
+    plan(user, where, {"name": "files", "kind": "storage", "type": "ephemeral"})
+    postgres.stop()
+    try:
+        resp = user.post(ENVS, json={"name": "patient", "database_plan": "pg",
+                                     "storage_plan": "files"}, **where)
+        assert resp.status_code == 201, resp.text
+        down = wait_for(lambda: (lambda d: d if d and d["last_error"] else None)(
+            details(user, where, "patient")), 30, "a failed attempt")
+        assert "could not connect to PostgreSQL" in down["last_error"]
+        assert down["state"] == "provisioning"  # retried, not given up
+    finally:
+        postgres.start()
+    final = watch(user, where, "patient", ("ready", "provisioning_failed"), 60)[-1]
+    assert final["state"] == "ready", final
+    record = json.loads((agent.dir / "environments" / "patient" / "database.json").read_text())
+    assert record["attempt"] >= 2  # provisioned by a retry, with no manual step
