@@ -68,8 +68,10 @@ class Stack:
     def __init__(self, *, api_port: int = 8000, aws_port: int = 5000, issuer_port: int = 0,
                  console_port: int = 0, console_poll_seconds: float = 5,
                  state_dir: Path | None = None, reload: bool = False,
-                 log_dir: Path | None = None, extra_env: dict | None = None):
+                 log_dir: Path | None = None, extra_env: dict | None = None,
+                 pg_port: int | None = None):
         self.api_port = api_port
+        self.pg_port = pg_port  # None: no PostgreSQL server
         self.aws_port = aws_port
         self.issuer_port = issuer_port  # 0: a free port
         self.console_port = console_port or free_port()  # 0: a free port
@@ -82,6 +84,7 @@ class Stack:
         self._logs = []
         self._issuer: issuer.IssuerServer | None = None
         self._console = None
+        self.postgres = None
 
     # --- addresses and environment --------------------------------------
     @property
@@ -131,8 +134,14 @@ class Stack:
     def start(self, progress=print) -> "Stack":
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._reap_leftovers(progress)
+        if self.pg_port:
+            from devstack.postgres import LocalPostgres
+
+            self.postgres = LocalPostgres(self.state_dir / "postgres", self.pg_port)
+            self.postgres.stop()  # one left running by a crashed earlier run
         for port, name in ((self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT"),
-                           (self.issuer_port, "ISSUER_PORT"), (self.console_port, "CONSOLE_PORT")):
+                           (self.issuer_port, "ISSUER_PORT"), (self.console_port, "CONSOLE_PORT"),
+                           (self.pg_port, "PG_PORT")):
             if port and not port_free(port):
                 raise RuntimeError(
                     f"port {port} on 127.0.0.1 is already in use by another program; "
@@ -153,6 +162,10 @@ class Stack:
                                         "-p", str(self.aws_port)], env, quiet=True)
             wait_http(f"{self.aws_url}/moto-api/data.json", 60, moto)
             self._configure_moto()
+            if self.postgres is not None:
+                progress(f"starting PostgreSQL on 127.0.0.1:{self.pg_port} (admin URL: "
+                         "make -s pg-url) …")
+                self.postgres.start()
             progress("creating tables, queues and state machines …")
             from infra import local
 
@@ -221,6 +234,8 @@ class Stack:
         if self._console is not None:
             self._console.close()
             self._console = None
+        if self.postgres is not None:
+            self.postgres.stop()
         if self._issuer is not None:
             self._issuer.close()
             self._issuer = None

@@ -83,3 +83,19 @@ def cluster(user):
     resp = user.post("/clusters", json={"name": "prod", "type": "kubernetes"})
     assert resp.status_code == 201, resp.text
     return resp.json()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server (Debian's binaries, as the ``postgres``
+    user when root) on a free port, for postgres plans; ``.url`` is its
+    admin URL, ``.port``/``.password`` its parts."""
+    from devstack.postgres import LocalPostgres, wait_connectable
+
+    folder = Path(tempfile.mkdtemp(prefix="cm-pg-")) / "postgres"
+    server = LocalPostgres(folder, free_port()).start()
+    try:
+        wait_connectable(server.url)
+        yield server
+    finally:
+        server.stop()

@@ -18,8 +18,9 @@ from agent.poller import Poller
 from agent.session import Target
 from tests.agent.sqs_helpers import of_type, queue_is_empty, read_events
 
-PLANS = {"database": {"name": "pg", "type": "postgres", "host": "db.example.com", "port": 5432,
-                      "secret_ref": "arn:aws:secretsmanager:us-east-1:1:secret:pg"},
+# Ephemeral plans: the task mechanics without a server (tests/agent/test_provisioners.py
+# provisions real databases and buckets).
+PLANS = {"database": {"name": "mem", "type": "ephemeral", "secret_ref": None},
          "storage": {"name": "files", "type": "ephemeral", "secret_ref": None}}
 TARGET = Target("team-a", "kubernetes")
 
