@@ -284,6 +284,7 @@ class Configuration(Item, discriminator="configuration"):
     type = UnicodeAttribute(null=True)
     settings = UnicodeAttribute()  # JSON, no secrets
     secret_ref = UnicodeAttribute(null=True)
+    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
@@ -297,6 +298,7 @@ class Plan(Item, discriminator="plan"):
     type = UnicodeAttribute()  # postgres | ephemeral | minio | s3
     settings = UnicodeAttribute()  # JSON, no secrets
     secret_ref = UnicodeAttribute(null=True)
+    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
     active = UnicodeAttribute(default="true")
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)

@@ -107,4 +107,22 @@ def document() -> dict:
 @routes.route("/openapi.json", "GET", auth="none", response="OpenApiDocument",
               summary="This API's OpenAPI 3 document")
 def openapi_document(call):
-    return document()
+    return with_sign_in(document())
+
+
+def with_sign_in(doc: dict) -> dict:
+    """The document plus where users sign in (an ``openIdConnect`` scheme for
+    the configured issuer, with the client id), so clients such as the CLI's
+    ``login`` need only the API's URL."""
+    from chalicelib import settings
+
+    issuer = settings.get("JWT_ISSUER", "")
+    if not issuer:
+        return doc
+    schemes = {**doc["components"]["securitySchemes"], "oidc": {
+        "type": "openIdConnect",
+        "openIdConnectUrl": issuer.rstrip("/") + "/.well-known/openid-configuration",
+        "x-client-id": settings.jwt_audience(),
+        "description": "Where users sign in (authorization code + PKCE); the API takes the "
+                       "ID token as its bearer token"}}
+    return {**doc, "components": {**doc["components"], "securitySchemes": schemes}}

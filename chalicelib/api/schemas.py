@@ -401,6 +401,9 @@ class ConfigurationSection(BaseModel):
     settings: dict
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class NamespaceConfiguration(BaseModel):
@@ -427,6 +430,9 @@ class Plan(BaseModel):
     created_at: Optional[str]
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class PlanSaved(Plan):

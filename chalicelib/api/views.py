@@ -95,5 +95,7 @@ def activity(item) -> dict:
 def configuration(item) -> dict:
     from chalicelib.domain.configuration import masked
 
+    from chalicelib.domain.digests import visible
+
     return {"section": item.section, "settings": masked(item), "updated_at": item.updated_at,
-            "updated_by": item.updated_by}
+            "updated_by": item.updated_by, "secret_digests": visible(item.secret_digests)}

@@ -11,7 +11,7 @@ import json
 
 from chalicelib import clock, db, models, secret_store
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import forms
+from chalicelib.domain import digests, forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.errors import NotFound, Unprocessable
 
@@ -103,6 +103,7 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
                                         created_at=clock.now_iso())
     item.type = settings.get("type")
     item.settings = json.dumps(settings)
+    item.secret_digests = digests.of(secrets)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     with secret_store.staged(namespace.namespace_id, "config", section, secrets,
                              item.secret_ref) as item.secret_ref:
