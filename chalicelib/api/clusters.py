@@ -68,6 +68,7 @@ def appoint_manager(call):
 
 
 @routes.route("/clusters/{cluster_id}/managers/{email}", "DELETE", response="ClusterManagers",
+              errors=(422,),  # an {email} that is no email address
               summary="Remove a cluster manager (creator only); their namespace memberships "
                       "stay. The creator cannot be removed")
 def remove_manager(call):

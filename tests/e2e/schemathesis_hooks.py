@@ -66,8 +66,10 @@ def map_case(ctx, case):
     if op == "create_environment" and isinstance(case.body, dict):
         case.body["database_plan"] = SEED["path"]["database_plan"]
         case.body["storage_plan"] = SEED["path"]["storage_plan"]
-    if op == "open_agent_session" and isinstance(case.body, dict):
+    if op in ("open_agent_session", "read_agent_secret") and isinstance(case.body, dict):
         case.body.update(SEED["agent_session"])
+    if op == "read_agent_secret" and isinstance(case.body, dict):
+        case.body["secret_ref"] = SEED["agent_secret_ref"]
     if op == "put_configuration_section":
         section = _section_of(case.body)
         if section:

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from chalicelib import models
 from chalicelib.catalogue import CATALOGUE
 from tests.agent.process import AgentProcess, fault, installation_parameters, wait_for
 from tests.apiclient import Api, unique_email
@@ -58,7 +59,9 @@ def seed_context(stack, mint, agent_dir) -> dict:
                  {"name": "fuzz-toggle", "kind": "database", "type": "ephemeral"}):
         assert api.post(ONE + "/plans", json=plan, **where).status_code == 201
     for section, body in (("ingress", {"type": "openshift_route", "tls": False}),
-                          ("registry", {"type": "openshift4"}), ("proxy", {"enabled": False})):
+                          ("registry", {"type": "generic_auth", "pull_url": "registry.example.com/a",
+                                        "name": "robot", "secret": "fuzz-registry-secret"}),
+                          ("proxy", {"enabled": False})):
         resp = api.put(ONE + "/configuration/{section}", json=body, section=section, **where)
         assert resp.status_code == 200, resp.text
     _environment(api, where, "fuzz-env", "ready")
@@ -97,6 +100,9 @@ def seed_context(stack, mint, agent_dir) -> dict:
         "agent_operations": agent_ops,
         "agent_session": {"namespace_id": parameters["namespace_id"],
                           "secret": parameters["agent_secret"]},
+        # a reference the agent holds (its namespace's registry secret), for POST /agent/secrets
+        "agent_secret_ref": models.Configuration.get(
+            models.namespace_pk(parameters["namespace_id"]), models.config_sk("registry")).secret_ref,
         "agent_authorization": f"Agent {parameters['namespace_id']}:{parameters['agent_secret']}",
         "invitee_authorization": f"Bearer {mint(invitee)}",
         "section_values": {g.name: list(g.values) for g in CATALOGUE.sections},
