@@ -11,6 +11,7 @@ import pytest
 from chalicelib.api import openapi, schemas
 from chalicelib.catalogue import CATALOGUE, HOST, Field, Variant
 from chalicelib.domain import forms
+from chalicelib.errors import Conflict
 from chalicelib.scripts.reconfiguration import render_reconfiguration_script
 from tests.unit.test_reconfiguration_script import PARAMS, FakeApi, run, spawn
 
@@ -43,14 +44,19 @@ def test_it_is_in_the_openapi_document(monkeypatch):
     def plan_schema():
         return openapi.document.__wrapped__()["components"]["schemas"]["PlanCreate"]
 
-    assert "server" not in plan_schema()["properties"]
+    def variant(schema, type_):  # the document has one schema per plan type (oneOf)
+        return next((v for v in schema["oneOf"]
+                     if v["properties"].get("type") == {"const": type_}), None)
+
+    assert variant(plan_schema(), "nfs") is None
     monkeypatch.setattr(schemas, "PlanCreate", schemas.plan_model(COPY))
     schema = plan_schema()
-    type_ = schema["properties"]["type"]["anyOf"][0]
-    assert "nfs" in type_["enum"] and "gcs" in type_["enum"]
-    server = schema["properties"]["server"]
+    nfs = variant(schema, "nfs")
+    assert nfs["properties"]["kind"] == {"const": "storage"} and variant(schema, "gcs")
+    assert set(nfs["required"]) >= {"name", "kind", "type", "server", "token"}
+    server = nfs["properties"]["server"]
     assert server["pattern"] == HOST and server["description"] == NFS.fields[0].description
-    assert schema["properties"]["token"]["writeOnly"] is True
+    assert nfs["properties"]["token"]["writeOnly"] is True
 
 
 def test_it_is_in_the_validator():
@@ -66,9 +72,10 @@ def test_it_is_in_the_validator():
                                  EKS, subject="a nfs plan", others=COPY.plan_fields())
     assert problems == ["a nfs plan needs server, token", "a nfs plan takes no region",
                         "'export' must be an absolute path"]
-    _, _, problems = forms.check(group, COPY.plan_type("gcs"), {"bucket_prefix": "x"}, EKS,
-                                 subject="a gcs plan", others=COPY.plan_fields())
-    assert problems == ["type 'gcs' works only on clusters with platform gke"]
+    with pytest.raises(Conflict) as refused:
+        forms.check(group, COPY.plan_type("gcs"), {"bucket_prefix": "x"}, EKS,
+                    subject="a gcs plan", others=COPY.plan_fields())
+    assert refused.value.message == "type 'gcs' works only on clusters with platform gke."
 
 
 class ValidatingApi(FakeApi):

@@ -7,6 +7,7 @@ import pytest
 
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.domain import forms
+from chalicelib.errors import Conflict
 
 K8S = SimpleNamespace(type="kubernetes", platform=None)
 EKS = SimpleNamespace(type="kubernetes", platform="eks")
@@ -84,9 +85,10 @@ def test_what_a_variant_requires_of_the_cluster():
     ecr = REGISTRY.variant("ecr")
     assert forms.requires_problem(ecr, EKS) is None
     assert "works only on clusters running on AWS EKS" in forms.requires_problem(ecr, K8S)
-    _, _, problems = section(REGISTRY, "openshift4", {}, K8S)
-    assert problems == [
-        "type 'openshift4' (an OpenShift registry) works only on OpenShift clusters"]
+    with pytest.raises(Conflict) as refused:  # a valid body this cluster cannot take: 409
+        section(REGISTRY, "openshift4", {}, K8S)
+    assert refused.value.message == (
+        "type 'openshift4' (an OpenShift registry) works only on OpenShift clusters.")
     _, _, problems = section(REGISTRY, "openshift4", {}, None)  # no cluster: not checked
     assert problems == []
 

@@ -33,12 +33,12 @@ def test_token_for_another_partition_is_refused():
         pagination.decode(token, pk="USER#a@example.com")
 
 
-@pytest.mark.parametrize("raw, expected", [(None, 20), ("", 20), ("1", 1), ("100", 100)])
+@pytest.mark.parametrize("raw, expected", [(None, 20), ("1", 1), ("100", 100), ("5.0", 5)])
 def test_limit(raw, expected):
     assert pagination.parse_limit(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["0", "101", "-1", "x", "1.5"])
+@pytest.mark.parametrize("raw", ["", "0", "101", "-1", "x", "1.5", "+5"])
 def test_bad_limit(raw):
     with pytest.raises(BadRequest):
         pagination.parse_limit(raw)
