@@ -167,7 +167,8 @@ def document() -> dict:
             op["description"] = ("The body is the schema of the section the path names "
                                  "(" + ", ".join(spec.request) + ").")
             op["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in spec.request]}}}}
+                "schema": {"oneOf": [{"$ref": f"#/components/schemas/{n}"}
+                                     for n in spec.request]}}}}
         elif spec.request:
             op["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{spec.request}"}}}}

@@ -15,8 +15,6 @@ from chalicelib.catalogue import Field as CatalogueField
 from chalicelib.domain import names
 from chalicelib.domain import rights as R
 
-from chalicelib.domain import names
-
 ClusterType = Literal["openshift", "kubernetes"]
 Platform = Literal["generic", "eks", "aks", "gke"]
 InstallationType = Literal["connected", "standalone"]

@@ -7,10 +7,13 @@ ephemeral database and storage plan, an environment, a command and a pending
 member.  Generated valid requests use those ids for the parameters the seed
 knows, so that every operation can get past "not found"; invalid ones stay as
 generated.  Who calls is set per operation in the run's configuration file (the
-invitee accepts, the namespace's own credentials configure).  Each response's status is logged (``CM_FUZZ_LOG``) so the test can
-check that every operation answered 2xx at least once.
+invitee accepts, the namespace's own credentials configure).  Each response's
+status is logged (``CM_FUZZ_LOG``) so the test can check that every
+operation answered 2xx at least once.
 
 What this adds to the document is only what OpenAPI cannot say:
+- values that are references, not shapes: the plans an environment uses, the
+  agent's own namespace id, secret and secret reference;
 - which section's schema a PUT …/configuration/{section} body follows is
   named by the path (its description says so): a valid body gets the path
   that names its section;

@@ -59,8 +59,9 @@ def seed_context(stack, mint, agent_dir) -> dict:
                  {"name": "fuzz-toggle", "kind": "database", "type": "ephemeral"}):
         assert api.post(ONE + "/plans", json=plan, **where).status_code == 201
     for section, body in (("ingress", {"type": "openshift_route", "tls": False}),
-                          ("registry", {"type": "generic_auth", "pull_url": "registry.example.com/a",
-                                        "name": "robot", "secret": "fuzz-registry-secret"}),
+                          ("registry", {"type": "generic_auth", "name": "robot",
+                                        "pull_url": "registry.example.com/a",
+                                        "secret": "fuzz-registry-secret"}),
                           ("proxy", {"enabled": False})):
         resp = api.put(ONE + "/configuration/{section}", json=body, section=section, **where)
         assert resp.status_code == 200, resp.text
@@ -102,7 +103,8 @@ def seed_context(stack, mint, agent_dir) -> dict:
                           "secret": parameters["agent_secret"]},
         # a reference the agent holds (its namespace's registry secret), for POST /agent/secrets
         "agent_secret_ref": models.Configuration.get(
-            models.namespace_pk(parameters["namespace_id"]), models.config_sk("registry")).secret_ref,
+            models.namespace_pk(parameters["namespace_id"]),
+            models.config_sk("registry")).secret_ref,
         "agent_authorization": f"Agent {parameters['namespace_id']}:{parameters['agent_secret']}",
         "invitee_authorization": f"Bearer {mint(invitee)}",
         "section_values": {g.name: list(g.values) for g in CATALOGUE.sections},
@@ -154,8 +156,9 @@ def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, m
     if "Loaded specification" in out:  # schemathesis's own GET /openapi.json (200)
         reached.add("openapi_document")
     cases = re.search(r"(\d+) generated", out)
+    operations = set(seed["operations"])
     print(f"\nschemathesis: {cases.group(1) if cases else '?'} cases generated, "
-          f"{len(calls)} requests, {len(reached & set(seed['operations']))}/{len(seed['operations'])} operations "
+          f"{len(calls)} requests, {len(reached & operations)}/{len(operations)} operations "
           f"reached with a 2xx, {seconds:.0f} s")
     assert result.returncode == 0, out[-12000:] + result.stderr[-3000:]
     assert "Authentication failed" not in out and "Missing test data" not in out, out[-6000:]
