@@ -160,7 +160,7 @@ def _register_from_cluster(grant, name: str):
 
     namespace = grant.target
     if namespace.installation_type != "connected" or namespace.status != "connected":
-        raise NotFound(f"No plan named {name!r} exists in the other namespaces of this cluster, "
+        raise Conflict(f"No plan named {name!r} exists in the other namespaces of this cluster, "
                        f"and namespace {namespace.name!r} has no connected agent to look for it in "
                        "the cluster; connect its agent and try again, or create the plan with its "
                        "full settings.", code="plan_not_found")
@@ -175,7 +175,7 @@ def _register_from_cluster(grant, name: str):
                        code="plan_lookup_failed")
     found = json.loads(done.result or "{}")
     if not found.get("found"):
-        raise NotFound(f"No plan named {name!r} exists in this cluster: not in its other "
+        raise Conflict(f"No plan named {name!r} exists in this cluster: not in its other "
                        f"namespaces, nor in namespace {namespace.name!r}'s configuration on the "
                        "cluster; create it with its full settings instead.", code="plan_not_found")
     plan_in_cluster = found["plan"]
@@ -247,7 +247,7 @@ def usable(namespace, plan_name: str, kind: str) -> models.Plan:
     """A plan a new environment may use: it exists, is of that kind and active."""
     plan = _load(namespace, plan_name)
     if plan is None or plan.plan_kind != kind:
-        raise NotFound(f"Namespace {namespace.name!r} has no {kind} plan {plan_name!r}; "
+        raise Conflict(f"Namespace {namespace.name!r} has no {kind} plan {plan_name!r}; "
                        f"list its plans with GET …/plans.", code="plan_not_found")
     if plan.active != "true":
         raise Conflict(f"The {kind} plan {plan_name!r} is deactivated and cannot be used for new "

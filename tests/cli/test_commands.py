@@ -174,8 +174,8 @@ def test_operate_commands_and_activity(cli, ns):
 def test_environments_refusals_are_one_line(cli, ns):
     refused = cli("environments", "create", *where(ns), "shop", "--database-plan", "nope",
                   "--storage-plan", "nope")
-    # a plan that does not exist is not found (404), the body itself is valid
-    assert refused.code == 1 and refused.err.startswith("error: ") and "HTTP 404" in refused.err
+    # a plan that does not exist conflicts with the namespace's state (409); the body is valid
+    assert refused.code == 1 and refused.err.startswith("error: ") and "HTTP 409" in refused.err
     assert cli.ok("environments", "list", *where(ns), "-o", "json").json() == []
 
 

@@ -60,6 +60,11 @@ def map_case(ctx, case):
         # ids it has seen) is swapped for the spare one, so the seed is never deleted
         if (case.path_parameters or {}).get(name) == SEED["path"].get(name):
             case.path_parameters[name] = value
+    if op == "put_configuration_section" and _positive(case):
+        # in every phase: a link may carry another section's name to this body
+        section = _section_of(case.body)
+        if section:
+            case.path_parameters["section"] = section
     if not _positive(case) or case.meta.phase.name == TestPhase.STATEFUL:
         return case
     values = {**SEED["path"], **SEED["spare"].get(op, {})}
@@ -73,10 +78,6 @@ def map_case(ctx, case):
         case.body.update(SEED["agent_session"])
     if op == "read_agent_secret" and isinstance(case.body, dict):
         case.body["secret_ref"] = SEED["agent_secret_ref"]
-    if op == "put_configuration_section":
-        section = _section_of(case.body)
-        if section:
-            case.path_parameters["section"] = section
     return case
 
 

@@ -133,7 +133,7 @@ def test_existing_plan_is_added_from_another_namespace(user, k8s):
     assert resp.json()["type"] == "s3"
     assert user.post(PLANS, json={"existing": "shared-s3"}, **k8s).json()["result"] == "unchanged"
     missing = user.post(PLANS, json={"existing": "nowhere"}, **k8s)
-    assert missing.status_code == 404
+    assert missing.status_code == 409
 
 
 def test_s3_policy_has_the_account_filled_in(user, k8s):

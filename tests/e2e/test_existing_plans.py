@@ -62,11 +62,11 @@ def test_a_plan_only_the_cluster_knows_is_registered(user, connected):
     assert on.json()["missing_secrets"] == []
 
     nowhere = user.post(PLANS, json={"existing": "nowhere"}, **connected)
-    assert nowhere.status_code == 404 and "nor in namespace" in nowhere.json()["message"]
+    assert nowhere.status_code == 409 and "nor in namespace" in nowhere.json()["message"]
 
 
 def test_without_a_connected_agent_the_cluster_cannot_be_asked(user, cluster):
     add_namespace(user, cluster["cluster_id"], "offline")
     where = {"cluster_id": cluster["cluster_id"], "namespace": "offline"}
     resp = user.post(PLANS, json={"existing": "legacy-pg"}, **where)
-    assert resp.status_code == 404 and "no connected agent" in resp.json()["message"]
+    assert resp.status_code == 409 and "no connected agent" in resp.json()["message"]

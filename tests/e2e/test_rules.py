@@ -90,4 +90,4 @@ def test_an_openshift3_registry_only_on_openshift(user):
     assert resp.json()["settings"]["type"] == "openshift3"
     kubernetes = namespace_with_plans(user)
     resp = user.put(CONFIG, section="registry", json={"type": "openshift3"}, **kubernetes)
-    assert resp.status_code == 422 and "OpenShift" in resp.json()["message"]
+    assert resp.status_code == 409 and "OpenShift" in resp.json()["message"]
