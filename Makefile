@@ -11,7 +11,7 @@ CONSOLE_PORT ?= 8080
 PG_PORT ?= 55432
 export API_PORT AWS_PORT ISSUER_PORT CONSOLE_PORT PG_PORT
 
-.PHONY: run test token mail agent bench clean help pg-url postgres
+.PHONY: run test test-fast lint token mail agent bench clean help pg-url postgres
 
 help:
 	@echo "make run      start the local stack (moto + API + event runner + console); Ctrl-C stops it"
@@ -21,7 +21,9 @@ help:
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
-	@echo "make test     run every test (starts its own local stack)"
+	@echo "make test     ruff and the import contracts, then every test (starts its own local stack)"
+	@echo "make test-fast   unit and integration tests only, for the edit loop (no e2e, agent or infra tests)"
+	@echo "make lint     ruff (style, bugs, complexity <= 10) and the import contracts (api → domain → adapters)"
 	@echo "make bench    run the benchmarks and print their figures"
 	@echo "the CLI:      .venv/bin/cluster-manager --help (installed by make run / make test)"
 
@@ -56,8 +58,17 @@ agent: $(STAMP)
 	@test -n "$(EMAIL)" -a -n "$(CLUSTER)" -a -n "$(NAMESPACE)" || { echo "usage: make agent EMAIL=alice@example.com CLUSTER=<cluster_id> NAMESPACE=<name>" >&2; exit 2; }
 	@$(PY) -m devstack agent --email "$(EMAIL)" --cluster "$(CLUSTER)" --namespace "$(NAMESPACE)" --api-port $(API_PORT) --aws-port $(AWS_PORT)
 
-test: $(STAMP) chromium postgres
+test: lint chromium postgres
 	$(PY) -m pytest
+
+test-fast: $(STAMP) postgres
+	$(PY) -m pytest tests/unit tests/integration
+
+LINTED := app.py chalicelib agent devstack infra tests bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/lint-imports
 
 # The browser tests drive Debian's Chromium (a downloaded browser build does not work here).
 CHROMIUM ?= /usr/bin/chromium

@@ -154,7 +154,11 @@ def parse(argv=None, environ=None) -> argparse.Namespace:
             subs["fault"].error(f"missing --simulate DIR (or {ENV['simulate']}): the directory "
                                 "of the agent running with --simulate")
         return args
-    run = subs["run"]
+    return _run_args(args, environ, subs["run"])
+
+
+def _run_args(args: argparse.Namespace, environ, run) -> argparse.Namespace:
+    """``run``'s settings: flags, then environment variables."""
     args.heartbeat_fallback = runner.DEFAULT_HEARTBEAT_SECONDS
     if environ.get(ENV["heartbeat_seconds"]):
         try:

@@ -46,7 +46,7 @@ def main() -> int:
             time.sleep(0.3)
             first_visit = (len(sizes), sum(sizes.values()))
             fcp, rendered, first_bytes = [], [], None
-            for run in range(RUNS):
+            for _ in range(RUNS):
                 requests.clear()
                 sizes.clear()
                 page.reload()

@@ -114,7 +114,7 @@ def main() -> None:
               f"{'work p95':>9} {'overhead median':>16} {'overhead p95':>13}")
     print(header)
     rows = [(label, runs, 0) for label, runs in results.items()]
-    rows.append((f"postgres + s3, 2 fails", failing, backoff_sum(2)))
+    rows.append(("postgres + s3, 2 fails", failing, backoff_sum(2)))
     for label, runs, wait in rows:
         ready = [r for r, _ in runs]
         work = [w for _, w in runs]

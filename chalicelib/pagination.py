@@ -15,6 +15,7 @@ import json
 import os
 import re
 
+from chalicelib import keys
 from chalicelib.errors import BadRequest
 
 DEFAULT_LIMIT = 20
@@ -37,9 +38,8 @@ def bind(caller: str, method: str, path: str, query: dict) -> None:
 
 
 def _aead():
+    # lazy: cryptography costs cold start; only paginated reads need it
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    from chalicelib import keys
 
     return AESGCM(keys.subkey(LABEL))
 
@@ -64,7 +64,7 @@ def decode(token: str | None, *, pk: str, key_attr: str = "pk",
            prefix: str | None = None, sort_attr: str = "sk") -> dict | None:
     if token is None or token == "":
         return None
-    from cryptography.exceptions import InvalidTag
+    from cryptography.exceptions import InvalidTag  # lazy: cryptography costs cold start
 
     bad = invalid()
     if len(token) > MAX_TOKEN or not re.match(TOKEN_PATTERN, token):
@@ -80,17 +80,21 @@ def decode(token: str | None, *, pk: str, key_attr: str = "pk",
         key = json.loads(raw)
     except (InvalidTag, ValueError, RecursionError):
         raise bad from None
-    if not isinstance(key, dict) or not key:
-        raise bad
-    for name, value in key.items():
-        if not (isinstance(name, str) and isinstance(value, dict) and set(value) == {"S"}
-                and isinstance(value["S"], str)):
-            raise bad
-    if key.get(key_attr, {}).get("S") != pk or "sk" not in key:
-        raise bad
-    if prefix is not None and not key.get(sort_attr, {}).get("S", "").startswith(prefix):
+    if not _in_listing(key, pk=pk, key_attr=key_attr, prefix=prefix, sort_attr=sort_attr):
         raise bad
     return key
+
+
+def _in_listing(key, *, pk: str, key_attr: str, prefix: str | None, sort_attr: str) -> bool:
+    """A start key of plain string attributes, inside the partition and range listed."""
+    if not isinstance(key, dict) or not key:
+        return False
+    if not all(isinstance(name, str) and isinstance(value, dict) and set(value) == {"S"}
+               and isinstance(value["S"], str) for name, value in key.items()):
+        return False
+    if key.get(key_attr, {}).get("S") != pk or "sk" not in key:
+        return False
+    return prefix is None or key.get(sort_attr, {}).get("S", "").startswith(prefix)
 
 
 def parse_limit(raw: str | None) -> int:

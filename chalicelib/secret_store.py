@@ -35,11 +35,13 @@ def staged(namespace_id: str, kind: str, name: str, values: dict, old_ref: str |
         delete(old_ref)
 
 
-def put(secret_ref: str, values: dict) -> None:
+def put(secret_ref: str, values: dict, *, description: str | None = None) -> None:
+    """Create or overwrite the secret (idempotent)."""
     sm = aws.secrets()
     text = json.dumps(values, sort_keys=True)
     try:
-        sm.create_secret(Name=secret_ref, SecretString=text)
+        sm.create_secret(Name=secret_ref, SecretString=text,
+                         **({"Description": description} if description else {}))
     except sm.exceptions.ResourceExistsException:
         sm.put_secret_value(SecretId=secret_ref, SecretString=text)
 

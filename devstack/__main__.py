@@ -32,6 +32,7 @@ def cmd_run(args) -> int:
     except Exception as exc:
         print(f"make run: could not start the local stack: {exc}", file=sys.stderr)
         return 1
+    token = "$(make -s token EMAIL=alice@example.com | tail -1)"
     print(f"""
 Cluster Manager is running.
   Console:        {stack.console_url}   (sign in with any e-mail address)
@@ -40,7 +41,7 @@ Cluster Manager is running.
   Dev issuer:     {stack.issuer_url}   (OpenID provider: {stack.issuer_url}/.well-known/openid-configuration)
   PostgreSQL:     127.0.0.1:{args.pg_port}   (admin URL for postgres plans: make -s pg-url)
   Get a token:    make token EMAIL=alice@example.com
-  Try it:         curl -s -H "Authorization: Bearer $(make -s token EMAIL=alice@example.com | tail -1)" {stack.api_url}/clusters
+  Try it:         curl -s -H "Authorization: Bearer {token}" {stack.api_url}/clusters
 Press Ctrl-C to stop everything.""", flush=True)
     try:
         while not stopping["now"]:

@@ -15,6 +15,8 @@
   connection is closed, since the rest of the stream cannot be trusted.
 - Path parameters are URL-decoded, as API Gateway decodes them
   (``…/members/bob%40example.com`` is ``bob@example.com``).
+- A listen backlog of 128 instead of socketserver's 5: a burst of parallel
+  clients is queued, not reset, while the server thread is busy.
 
     python -m devstack.chalice_local local --host 127.0.0.1 --port 8000 --stage dev
 """
@@ -93,8 +95,10 @@ def _route_known(gateway_obj, method: str, path: str) -> bool:
 
 def main() -> int:
     from chalice.cli import cli
-    from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGateway, RouteMatcher
+    from chalice.local import (ChaliceRequestHandler, ForbiddenError, LocalGateway, RouteMatcher,
+                               ThreadedHTTPServer)
 
+    ThreadedHTTPServer.request_queue_size = 128
     ChaliceRequestHandler.disable_nagle_algorithm = True
     ChaliceRequestHandler.__getattr__ = _unknown_method
     ChaliceRequestHandler.send_error = _send_error

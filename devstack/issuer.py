@@ -20,6 +20,7 @@ import base64
 import hashlib
 import hmac
 import html
+import http.server
 import json
 import re
 import secrets
@@ -249,9 +250,7 @@ class IssuerServer:
 
     def __init__(self, state_dir: Path, *, port: int = 0, client_id: str,
                  console_origins: tuple = (), ttl_seconds: int = 3600):
-        import http.server
-
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler())
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Handler)
         self.issuer = Issuer(state_dir, url=local_url(self._server.server_address[1]),
                              client_id=client_id, console_origins=console_origins,
                              ttl_seconds=ttl_seconds)
@@ -273,116 +272,111 @@ class IssuerServer:
         self._server.server_close()
 
 
-def _handler():
-    import http.server
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server_version = "dev-issuer"
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        server_version = "dev-issuer"
+    @property
+    def issuer(self) -> Issuer:
+        return self.server.issuer
 
-        @property
-        def issuer(self) -> Issuer:
-            return self.server.issuer
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        parts = urlsplit(self.path)
+        if parts.path == "/.well-known/openid-configuration":
+            self._json(200, self.issuer.discovery())
+        elif parts.path == "/.well-known/jwks.json":
+            self._send(200, self.issuer.jwks, "application/json")
+        elif parts.path == "/authorize":
+            self._authorize(dict(parse_qsl(parts.query)), submitted=False)
+        else:
+            self._json(404, {"error": "not_found", "message": f"No {parts.path} here."})
 
-        def do_GET(self):  # noqa: N802 (http.server's naming)
-            parts = urlsplit(self.path)
-            if parts.path == "/.well-known/openid-configuration":
-                self._json(200, self.issuer.discovery())
-            elif parts.path == "/.well-known/jwks.json":
-                self._send(200, self.issuer.jwks, "application/json")
-            elif parts.path == "/authorize":
-                self._authorize(dict(parse_qsl(parts.query)), submitted=False)
-            else:
-                self._json(404, {"error": "not_found", "message": f"No {parts.path} here."})
-
-        def do_POST(self):  # noqa: N802
-            path = urlsplit(self.path).path
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > 16 * 1024:
-                self._json(413, {"error": "invalid_request",
-                                 "error_description": "The body is too large."})
-                return
-            form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
-            if path == "/authorize":
-                self._authorize(form, submitted=True)
-            elif path == "/token":
-                try:
-                    body = self.issuer.exchange(form)
-                except Refused as exc:
-                    self._json(400, {"error": exc.error, "error_description": exc.description})
-                else:
-                    self._json(200, body)
-            else:
-                self._json(404, {"error": "not_found", "message": f"No {path} here."})
-
-        def do_OPTIONS(self):  # noqa: N802 (CORS preflight)
-            self.send_response(204)
-            self._cors()
-            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-            self.send_header("Access-Control-Allow-Headers", "Content-Type")
-            self.send_header("Access-Control-Max-Age", "600")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _authorize(self, params: dict, *, submitted: bool) -> None:
+    def do_POST(self):  # noqa: N802
+        path = urlsplit(self.path).path
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > 16 * 1024:
+            self._json(413, {"error": "invalid_request",
+                             "error_description": "The body is too large."})
+            return
+        form = dict(parse_qsl(self.rfile.read(length).decode("utf-8", "replace")))
+        if path == "/authorize":
+            self._authorize(form, submitted=True)
+        elif path == "/token":
             try:
-                self.issuer.check_client(params)
+                body = self.issuer.exchange(form)
             except Refused as exc:
-                self._send(400, self.issuer.error_page(exc.description),
-                           "text/html; charset=utf-8")
-                return
-            redirect = params["redirect_uri"]
-            state = {"state": params["state"]} if params.get("state") else {}
-            try:
-                self.issuer.check_request(params)
-            except Refused as exc:
-                self._redirect(redirect, {"error": exc.error, "error_description": exc.description,
-                                          **state})
-                return
-            email = params.get("email", params.get("login_hint", "")).strip()
-            if not submitted:
-                page = self.issuer.signin_page(params, email=email if EMAIL.match(email) else "")
-                self._send(200, page, "text/html; charset=utf-8")
-                return
-            if not EMAIL.match(email):
-                page = self.issuer.signin_page(
-                    params, email=email, error="Enter an e-mail address such as alice@example.com.")
-                self._send(400, page, "text/html; charset=utf-8")
-                return
-            code = self.issuer.issue_code(params, email)
-            self._redirect(redirect, {"code": code, **state})
+                self._json(400, {"error": exc.error, "error_description": exc.description})
+            else:
+                self._json(200, body)
+        else:
+            self._json(404, {"error": "not_found", "message": f"No {path} here."})
 
-        def _redirect(self, uri: str, params: dict) -> None:
-            separator = "&" if urlsplit(uri).query else "?"
-            self.send_response(302)
-            self.send_header("Location", uri + separator + urlencode(params))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+    def do_OPTIONS(self):  # noqa: N802 (CORS preflight)
+        self.send_response(204)
+        self._cors()
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type")
+        self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
-        def _json(self, status: int, body: dict) -> None:
-            self._send(status, json.dumps(body).encode(), "application/json")
+    def _authorize(self, params: dict, *, submitted: bool) -> None:
+        try:
+            self.issuer.check_client(params)
+        except Refused as exc:
+            self._send(400, self.issuer.error_page(exc.description),
+                       "text/html; charset=utf-8")
+            return
+        redirect = params["redirect_uri"]
+        state = {"state": params["state"]} if params.get("state") else {}
+        try:
+            self.issuer.check_request(params)
+        except Refused as exc:
+            self._redirect(redirect, {"error": exc.error, "error_description": exc.description,
+                                      **state})
+            return
+        email = params.get("email", params.get("login_hint", "")).strip()
+        if not submitted:
+            page = self.issuer.signin_page(params, email=email if EMAIL.match(email) else "")
+            self._send(200, page, "text/html; charset=utf-8")
+            return
+        if not EMAIL.match(email):
+            page = self.issuer.signin_page(
+                params, email=email, error="Enter an e-mail address such as alice@example.com.")
+            self._send(400, page, "text/html; charset=utf-8")
+            return
+        code = self.issuer.issue_code(params, email)
+        self._redirect(redirect, {"code": code, **state})
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
-            self.send_response(status)
-            self._cors()
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            if content_type.startswith("text/html"):
-                self.send_header("Content-Security-Policy",
-                                 "default-src 'none'; style-src 'unsafe-inline'; "
-                                 "frame-ancestors 'none'")
-                self.send_header("X-Frame-Options", "DENY")
-            self.end_headers()
-            self.wfile.write(body)
+    def _redirect(self, uri: str, params: dict) -> None:
+        separator = "&" if urlsplit(uri).query else "?"
+        self.send_response(302)
+        self.send_header("Location", uri + separator + urlencode(params))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
-        def _cors(self) -> None:
-            origin = self.headers.get("Origin")
-            if origin and origin.rstrip("/") in self.issuer.console_origins:
-                self.send_header("Access-Control-Allow-Origin", origin)
-                self.send_header("Vary", "Origin")
+    def _json(self, status: int, body: dict) -> None:
+        self._send(status, json.dumps(body).encode(), "application/json")
 
-        def log_message(self, *args):
-            pass
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self._cors()
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        if content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy",
+                             "default-src 'none'; style-src 'unsafe-inline'; "
+                             "frame-ancestors 'none'")
+            self.send_header("X-Frame-Options", "DENY")
+        self.end_headers()
+        self.wfile.write(body)
 
-    return Handler
+    def _cors(self) -> None:
+        origin = self.headers.get("Origin")
+        if origin and origin.rstrip("/") in self.issuer.console_origins:
+            self.send_header("Access-Control-Allow-Origin", origin)
+            self.send_header("Vary", "Origin")
+
+    def log_message(self, *args):
+        pass

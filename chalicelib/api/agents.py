@@ -1,8 +1,10 @@
 """Routes: the agent session, the Installation tab, credential rotation."""
 from chalicelib import settings
 from chalicelib.api.routing import Routes
-from chalicelib.domain import agents, namespaces
+from chalicelib.domain import agent_secrets, agents, namespaces
 from chalicelib.domain.access import MANAGE
+from chalicelib.scripts.installation import render_installation_script
+from chalicelib.scripts.reconfiguration import render_reconfiguration_script
 
 routes = Routes(__name__, tag="agents")
 
@@ -22,8 +24,6 @@ def open_agent_session(call):
               summary="An agent reads the value behind one of its own namespace's secret "
                       "references (plan passwords and keys, registry and proxy credentials)")
 def read_agent_secret(call):
-    from chalicelib.domain import agent_secrets
-
     return agent_secrets.read(call.body.namespace_id, call.body.secret, call.body.secret_ref)
 
 
@@ -31,9 +31,6 @@ def read_agent_secret(call):
               summary="The installation and reconfiguration scripts and the agent's parameters "
                       "(creator only)")
 def get_installation(call):
-    from chalicelib.scripts.installation import render_installation_script
-    from chalicelib.scripts.reconfiguration import render_reconfiguration_script
-
     cluster, ns = namespaces.get(call.principal, call.params["cluster_id"],
                                  call.params["namespace"], need=MANAGE)
     stored = agents.stored_secret(ns.namespace_id)

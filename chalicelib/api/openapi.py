@@ -132,8 +132,72 @@ def _links(spec, by_id: dict) -> dict:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def document() -> dict:
+SECURITY = {"user": [{"bearer": []}], "user_or_agent": [{"bearer": []}, {"agent": []}],
+            "none": []}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _request_body(spec) -> dict | None:
+    if isinstance(spec.request, tuple):
+        schema = {"oneOf": [_ref(n) for n in spec.request]}
+    elif spec.request:
+        schema = _ref(spec.request)
+    else:
+        return None
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _error_codes(spec) -> list[int]:
+    # 400: malformed HTTP, JSON or query; 404: a path parameter names nothing visible
+    codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
+    codes |= {413, 415, 422} if spec.request else set()
+    codes |= set(spec.errors)
+    if spec.method in ("POST", "PATCH", "PUT", "DELETE"):
+        codes |= {403, 409}
+    return sorted(codes)
+
+
+def _responses(spec, links: dict) -> dict:
+    out = {}
+    for status in (spec.status, *spec.alt_status):
+        ok = {"description": "Success"}
+        if spec.response:
+            ok["content"] = {"application/json": {"schema": _ref(spec.response)}}
+        if links:
+            ok["links"] = links
+        out[str(status)] = ok
+    for code in _error_codes(spec):
+        out[str(code)] = {"description": ERROR_TEXT.get(code, "Error"),
+                          "content": {"application/json": {"schema": _ref("Error")}}}
+    return out
+
+
+def _operation(spec, shapes: dict, queries: dict, by_id: dict) -> dict:
+    op = {
+        "operationId": spec.view,
+        "summary": spec.summary,
+        "tags": [spec.tag],
+        "parameters": [{"name": p, "in": "path", "required": True, "schema": shapes[p]}
+                       for p in PATH_PARAM.findall(spec.path)],
+    }
+    op["parameters"] += [queries[q] for q in
+                         (("limit", "next_token") if spec.paginated else ()) + spec.query]
+    if isinstance(spec.request, tuple):
+        op["description"] = ("The body is the schema of the section the path names "
+                             "(" + ", ".join(spec.request) + ").")
+    body = _request_body(spec)
+    if body:
+        op["requestBody"] = body
+    op["responses"] = _responses(spec, _links(spec, by_id))
+    if spec.auth in SECURITY:
+        op["security"] = SECURITY[spec.auth]
+    return op
+
+
+def _components() -> dict:
     from pydantic.json_schema import models_json_schema
 
     from chalicelib.api import schemas
@@ -144,60 +208,18 @@ def document() -> dict:
         names.update(n for n in (*requests, spec.response) if n)
     models = [(getattr(schemas, n), "validation") for n in sorted(names)]
     _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")
-    components = top.get("$defs", {})
+    return top.get("$defs", {})
 
-    shapes = path_parameters()
-    queries = query_parameters()
+
+@functools.lru_cache(maxsize=1)
+def document() -> dict:
+    components = _components()
+    shapes, queries = path_parameters(), query_parameters()
     by_id = {spec.view: spec for spec in ROUTES}
     paths: dict = {}
     for spec in ROUTES:
-        op = {
-            "operationId": spec.view,
-            "summary": spec.summary,
-            "tags": [spec.tag],
-            "parameters": [
-                {"name": p, "in": "path", "required": True, "schema": shapes[p]}
-                for p in PATH_PARAM.findall(spec.path)
-            ],
-            "responses": {},
-        }
-        op["parameters"] += [queries[q] for q in
-                             (("limit", "next_token") if spec.paginated else ()) + spec.query]
-        if isinstance(spec.request, tuple):
-            op["description"] = ("The body is the schema of the section the path names "
-                                 "(" + ", ".join(spec.request) + ").")
-            op["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"oneOf": [{"$ref": f"#/components/schemas/{n}"}
-                                     for n in spec.request]}}}}
-        elif spec.request:
-            op["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{spec.request}"}}}}
-        links = _links(spec, by_id)
-        for status in (spec.status, *spec.alt_status):
-            ok = {"description": "Success"}
-            if spec.response:
-                ok["content"] = {"application/json": {
-                    "schema": {"$ref": f"#/components/schemas/{spec.response}"}}}
-            if links:
-                ok["links"] = links
-            op["responses"][str(status)] = ok
-        # 400: malformed HTTP, JSON or query; 404: a path parameter names nothing visible
-        codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
-        codes |= {413, 415, 422} if spec.request else set()
-        codes |= set(spec.errors)
-        if spec.method in ("POST", "PATCH", "PUT", "DELETE"):
-            codes |= {403, 409}
-        for code in sorted(codes):
-            op["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"),
-                                          "content": {"application/json": {
-                                              "schema": {"$ref": "#/components/schemas/Error"}}}}
-        if spec.auth == "user":
-            op["security"] = [{"bearer": []}]
-        elif spec.auth == "user_or_agent":
-            op["security"] = [{"bearer": []}, {"agent": []}]
-        elif spec.auth == "none":
-            op["security"] = []
-        paths.setdefault(spec.path, {})[spec.method.lower()] = op
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, shapes, queries,
+                                                                          by_id)
 
     return {
         "openapi": "3.1.0",

@@ -22,7 +22,7 @@ import contextvars
 import json
 from dataclasses import dataclass, field
 
-from chalicelib import clock, models
+from chalicelib import clock, db, models
 from chalicelib.domain import rights as R
 from chalicelib.errors import Forbidden, NotFound
 
@@ -116,7 +116,7 @@ def managers(cluster: models.Cluster) -> list[str]:
 
 
 def memberships(access: models.ClusterAccess) -> dict:
-    return json.loads(access.memberships or "{}")
+    return access.memberships or {}
 
 
 def build(principal: Principal, access: models.ClusterAccess, items, *,
@@ -167,12 +167,10 @@ def authorize(principal, cluster_id: str, *, need: str = VIEW,
         raise cluster_not_found(cluster_id)
     if isinstance(principal, AgentPrincipal):
         return _authorize_agent(principal, cluster_id, namespace)
-    try:
-        access = models.ClusterAccess.get(models.user_pk(principal.email),
-                                          f"{models.ACCESS_PREFIX}{cluster_id}",
-                                          consistent_read=True)
-    except models.ClusterAccess.DoesNotExist:
-        raise cluster_not_found(cluster_id) from None
+    access = db.get_or_none(models.ClusterAccess, models.user_pk(principal.email),
+                            f"{models.ACCESS_PREFIX}{cluster_id}")
+    if access is None:
+        raise cluster_not_found(cluster_id)
     grant = build(principal, access, models.Item.query(models.cluster_pk(cluster_id)),
                   resume_delete=resume_delete)
     if grant is None:
@@ -180,14 +178,20 @@ def authorize(principal, cluster_id: str, *, need: str = VIEW,
     if namespace is not None:
         grant.target = grant.namespace(namespace)
     CURRENT.set(grant)
+    _require(grant, need)
+    return grant
+
+
+def _require(grant: Grant, need: str) -> None:
+    """Raise 403 unless the grant covers ``need``."""
     if need == VIEW or grant.is_creator:
-        return grant
+        return
     if need == CREATOR_ONLY:
         raise Forbidden(
             f"Only the cluster's creator ({grant.cluster.creator}) may do this: edit or delete "
             "the cluster and appoint or remove cluster managers.", code="creator_only")
     if grant.is_manager:
-        return grant
+        return
     if need == MANAGE:
         raise Forbidden(
             f"Only the cluster's creator ({grant.cluster.creator}) or a cluster manager may do "
@@ -199,4 +203,3 @@ def authorize(principal, cluster_id: str, *, need: str = VIEW,
             f"You need the '{R.DESCRIPTIONS.get(need, need)}' right ({need}) in {where}; "
             f"ask the cluster's creator ({grant.cluster.creator}) or a manager to grant it.",
             code="missing_right")
-    return grant

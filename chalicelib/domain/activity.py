@@ -6,7 +6,6 @@ first.  In a namespace's log a member sees only what their rights let them
 see anyway (``MEMBER_VISIBLE``) and their own actions: who was invited, as
 what, or when credentials were rotated is for the creator and managers.
 """
-import json
 import logging
 
 from chalicelib import clock, db, models, pagination
@@ -29,7 +28,7 @@ def record(*, actor: str, action: str, method: str, path: str, status: int, clus
         models.activity_pk(cluster_id), f"{models.ACTIVITY_PREFIX}{activity_id}",
         activity_id=activity_id, cluster_id=cluster_id, namespace=namespace, actor=actor,
         action=action, method=method, path=path, status=status,
-        target=json.dumps(target, sort_keys=True), created_at=clock.now_iso())
+        target=target, created_at=clock.now_iso())
     if namespace_id:
         item.gsi1pk = models.namespace_activity_key(namespace_id)
         item.gsi1sk = item.sk

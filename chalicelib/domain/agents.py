@@ -18,10 +18,10 @@ nominally live up to ``SESSION_SECONDS``.
 """
 import hashlib
 import hmac
-import json
 import secrets as random_secrets
 
-from chalicelib import aws, clock, db, models, queues, settings
+from chalicelib import clock, db, keys, models, queues, secret_store, settings, sts
+from chalicelib.domain.access import AgentPrincipal
 from chalicelib.errors import Conflict, Unauthorized
 
 SECRET_PREFIX = "cma_"
@@ -43,8 +43,6 @@ def event_key(namespace_id: str, generation: int) -> str:
     """The key a namespace's agent signs its events with (hex): derived from
     the service key, so nothing stored in the table can sign an event, and a
     new generation gets a new key."""
-    from chalicelib import keys
-
     return hmac.new(keys.subkey(EVENT_KEY_LABEL), f"{namespace_id}:{int(generation)}".encode(),
                     hashlib.sha256).hexdigest()
 
@@ -73,24 +71,16 @@ def provision(namespace_id: str, secret: str, generation: int = 1) -> None:
 
 
 def store_secret(namespace_id: str, secret: str, generation: int) -> None:
-    sm = aws.secrets()
-    value = json.dumps({"secret": secret, "generation": generation})
-    try:
-        sm.create_secret(Name=secret_name(namespace_id), SecretString=value,
-                         Description="Cluster Manager agent secret")
-    except sm.exceptions.ResourceExistsException:
-        sm.put_secret_value(SecretId=secret_name(namespace_id), SecretString=value)
+    secret_store.put(secret_name(namespace_id), {"secret": secret, "generation": generation},
+                     description="Cluster Manager agent secret")
 
 
 def stored_secret(namespace_id: str) -> dict:
-    value = aws.secrets().get_secret_value(SecretId=secret_name(namespace_id))["SecretString"]
-    return json.loads(value)
+    return secret_store.get(secret_name(namespace_id))
 
 
 def deprovision(namespace_id: str) -> None:
     """Remove the namespace's queues and every secret stored for it (idempotent)."""
-    from chalicelib import secret_store
-
     queues.delete_command_queues(namespace_id)
     for ref in {secret_name(namespace_id), *secret_store.namespace_refs(namespace_id)}:
         secret_store.delete(ref)
@@ -168,8 +158,6 @@ def verify(namespace_id: str, secret: str) -> models.Namespace:
 
 def principal_from_header(value: str):
     """``Agent <namespace_id>:<secret>`` → the namespace's principal, or 401."""
-    from chalicelib.domain.access import AgentPrincipal
-
     namespace_id, _, secret = value.partition(":")
     namespace = verify(namespace_id.strip(), secret.strip())
     return AgentPrincipal(namespace.namespace_id, namespace.cluster_id, namespace.name)
@@ -177,19 +165,14 @@ def principal_from_header(value: str):
 
 def open_session(namespace_id: str, secret: str) -> dict:
     namespace = verify(namespace_id, secret)
-    try:  # a namespace whose cluster is gone (or going) is gone too
-        cluster = models.Cluster.get(models.cluster_pk(namespace.cluster_id), models.CLUSTER_SK,
-                                     consistent_read=True)
-    except models.Cluster.DoesNotExist:
-        raise revoked() from None
-    if cluster.deleting:
+    # a namespace whose cluster is gone (or going) is gone too
+    cluster = db.get_or_none(models.Cluster, models.cluster_pk(namespace.cluster_id),
+                             models.CLUSTER_SK)
+    if cluster is None or cluster.deleting:
         raise revoked()
-    granted = aws.sts().assume_role(
-        RoleArn=settings.agent_role_arn(),
-        RoleSessionName=session_name(namespace_id, namespace.agent_generation or 1),
-        Policy=json.dumps(session_policy(namespace_id)),
-        DurationSeconds=SESSION_SECONDS,
-    )["Credentials"]
+    granted = sts.agent_credentials(
+        session_name(namespace_id, namespace.agent_generation or 1),
+        session_policy(namespace_id), SESSION_SECONDS)
     heartbeat = int(namespace.heartbeat_seconds or settings.heartbeat_seconds())
     return {
         "namespace_id": namespace_id,

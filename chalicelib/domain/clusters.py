@@ -72,12 +72,8 @@ def delete(principal: Principal, cluster_id: str, confirm: bool = False) -> dict
     cluster = grant.cluster
     resumed = bool(cluster.deleting)
     if not resumed:
-        try:
+        with db.or_conflict("The cluster"):
             cluster.update(actions=[models.Cluster.deleting.set(clock.now_iso())])
-        except Exception as exc:
-            if db.condition_failed(exc):
-                raise db.concurrent_change("The cluster") from None
-            raise
     under = [i for i in models.Item.query(models.cluster_pk(cluster_id), consistent_read=True)
              if isinstance(i, models.Namespace)]
     marked, busy = [], []

@@ -8,11 +8,10 @@ the sweep fails the ones whose agent never answered, so no command waits
 forever in silence, and the agent refuses (and reports as expired) any it
 receives past that deadline, so a command the user was told failed never runs.
 """
-import json
 import time
 from datetime import timedelta
 
-from chalicelib import aws, clock, db, models, pagination, queues, settings
+from chalicelib import clock, db, models, pagination, queues, settings
 from chalicelib.domain import namespaces
 from chalicelib.domain.access import MANAGE
 from chalicelib.errors import Conflict, NotFound
@@ -42,7 +41,7 @@ def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by
         models.namespace_pk(namespace.namespace_id), models.command_sk(command_id),
         command_id=command_id, namespace_id=namespace.namespace_id,
         cluster_id=namespace.cluster_id, namespace=namespace.name, type=type, state=QUEUED,
-        payload=json.dumps(payload), requested_by=requested_by, created_at=clock.iso(now),
+        payload=payload, requested_by=requested_by, created_at=clock.iso(now),
         gsi2pk=models.due_pk(DUE, models.due_shard(command_id)),
         gsi2sk=clock.iso(now + timedelta(seconds=settings.command_timeout_seconds())),
     )
@@ -52,11 +51,7 @@ def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by
     message = {"command_id": command_id, "type": type, "payload": payload,
                "issued_at": command.created_at, "deadline": command.gsi2sk}
     try:
-        aws.sqs().send_message(
-            QueueUrl=queues.url(queues.command_queue_name(namespace.namespace_id)),
-            MessageBody=json.dumps(message),
-            MessageAttributes={"command_id": {"DataType": "String", "StringValue": command_id}},
-        )
+        queues.send_command(namespace.namespace_id, command_id, message)
     except Exception as exc:  # the record must not claim a queued command that is not
         finish(namespace.namespace_id, command_id, ok=False, result=None,
                error=f"could not be queued for the agent: {exc}", at=clock.now())
@@ -74,11 +69,11 @@ def list_page(principal, cluster_id: str, name: str, limit: int, next_token: str
 
 def get(principal, cluster_id: str, name: str, command_id: str):
     _, namespace = namespaces.get(principal, cluster_id, name)
-    if clock.is_id(command_id):
-        try:
-            return C.get(models.namespace_pk(namespace.namespace_id), models.command_sk(command_id))
-        except C.DoesNotExist:
-            pass
+    command = db.get_or_none(C, models.namespace_pk(namespace.namespace_id),
+                             models.command_sk(command_id),
+                             consistent_read=False) if clock.is_id(command_id) else None
+    if command is not None:
+        return command
     raise NotFound(f"Namespace {name!r} has no command {command_id!r}.", code="command_not_found")
 
 
@@ -105,7 +100,7 @@ def finish(namespace_id: str, command_id: str, *, ok: bool, result, error, at) -
     actions = [C.state.set(SUCCEEDED if ok else FAILED), C.finished_at.set(clock.iso(at)),
                C.gsi2pk.remove(), C.gsi2sk.remove()]
     if result is not None:
-        actions.append(C.result.set(json.dumps(result)))
+        actions.append(C.result.set(result))
     if error:
         actions.append(C.error.set(str(error)[:2000]))
     return db.update_fields(

@@ -7,11 +7,10 @@ API.  Every change is pushed to a connected namespace's agent as one
 included) with secret references; a namespace that is not connected gets it
 when its agent connects.
 """
-import json
 
 from chalicelib import clock, db, models, secret_store
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import digests, forms
+from chalicelib.domain import commands, digests, forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.errors import NotFound, Unprocessable
 
@@ -68,16 +67,13 @@ def _section_or_404(section: str) -> None:
 
 
 def _load(namespace, section):
-    try:
-        return models.Configuration.get(models.namespace_pk(namespace.namespace_id),
-                                        models.config_sk(section), consistent_read=True)
-    except models.Configuration.DoesNotExist:
-        return None
+    return db.get_or_none(models.Configuration, models.namespace_pk(namespace.namespace_id),
+                          models.config_sk(section))
 
 
 def masked(item) -> dict:
     """A section as the API shows it: secrets replaced by ``"***"``."""
-    settings = json.loads(item.settings)
+    settings = item.settings
     group = CATALOGUE.section(item.section)
     return forms.mask(group.variant(settings.get(group.discriminator)), settings,
                       bool(item.secret_ref), MASK)
@@ -93,6 +89,14 @@ def get_section(principal, cluster_id: str, name: str, section: str):
     return item
 
 
+def read_all(principal, cluster_id: str, name: str) -> tuple[list, list]:
+    """``(sections, plans)``: every configuration item of the namespace."""
+    namespace = authorize(principal, cluster_id, need=VIEW, namespace=name).target
+    pk = models.namespace_pk(namespace.namespace_id)
+    return (db.read_partition(pk, models.CONFIG_PREFIX),
+            db.read_partition(pk, models.PLAN_PREFIX))
+
+
 def put_section(principal, cluster_id: str, name: str, section: str, body: dict):
     """Validate and store one section; returns ``(item, result)`` where result
     is created, updated or unchanged."""
@@ -102,14 +106,14 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
     settings, secrets = check_section(section, grant.cluster, body)
     item = _load(namespace, section)
     result = "created" if item is None else "updated"
-    if item is not None and json.loads(item.settings) == settings and not secrets \
+    if item is not None and item.settings == settings and not secrets \
             and not item.secret_ref:
         return item, "unchanged"
     item = item or models.Configuration(models.namespace_pk(namespace.namespace_id),
                                         models.config_sk(section), section=section,
                                         created_at=clock.now_iso())
     item.type = settings.get("type")
-    item.settings = json.dumps(settings)
+    item.settings = settings
     item.secret_digests = digests.of(secrets)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     with secret_store.staged(namespace.namespace_id, "config", section, secrets,
@@ -126,11 +130,11 @@ def snapshot(namespace) -> dict:
     only references to them."""
     out = {"namespace": namespace.name, "sections": {}, "plans": []}
     for item in db.read_partition(models.namespace_pk(namespace.namespace_id), models.CONFIG_PREFIX):
-        out["sections"][item.section] = {**json.loads(item.settings),
+        out["sections"][item.section] = {**item.settings,
                                          "secret_ref": item.secret_ref}
     for plan in db.read_partition(models.namespace_pk(namespace.namespace_id), models.PLAN_PREFIX):
         out["plans"].append({"name": plan.name, "kind": plan.plan_kind, "type": plan.type,
-                             "active": plan.active == "true", **json.loads(plan.settings),
+                             "active": plan.active, **plan.settings,
                              "secret_ref": plan.secret_ref})
     return out
 
@@ -138,8 +142,6 @@ def snapshot(namespace) -> dict:
 def push(namespace, *, reason: str, snap: dict | None = None):
     """Send the current configuration to the agent, if one can receive it now;
     otherwise it is sent when the agent connects."""
-    from chalicelib.domain import commands
-
     if namespace.installation_type != "connected" or namespace.status != "connected":
         return None
     return commands.issue(namespace, "configure", {"reason": reason, **(snap or snapshot(namespace))},
@@ -148,9 +150,8 @@ def push(namespace, *, reason: str, snap: dict | None = None):
 
 def push_on_connect(ref: dict) -> None:
     """Called when an agent (re)connects: give it the configuration it missed."""
-    try:
-        namespace = models.Namespace.get(ref["pk"], ref["sk"])
-    except models.Namespace.DoesNotExist:
+    namespace = db.get_or_none(models.Namespace, ref["pk"], ref["sk"], consistent_read=False)
+    if namespace is None:
         return
     snap = snapshot(namespace)
     if snap["sections"] or snap["plans"]:

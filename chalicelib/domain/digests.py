@@ -11,6 +11,8 @@ import hashlib
 import json
 import os
 
+from chalicelib.domain.access import CURRENT
+
 ITERATIONS = 20_000
 
 
@@ -27,8 +29,6 @@ def of(secrets: dict) -> str | None:
 
 def visible(stored: str | None) -> dict | None:
     """What a read shows: the digests for the cluster's creator, else nothing."""
-    from chalicelib.domain.access import CURRENT
-
     grant = CURRENT.get()
     if not stored or grant is None or not grant.is_creator:
         return None

@@ -7,8 +7,6 @@ same workflow backwards and frees the name when the agent has cleaned up.
 Nobody deletes a failed pod by hand: failed steps are retried with backoff,
 and ``retry-provisioning`` starts again after the last attempt failed.
 """
-import json
-from datetime import datetime, timedelta, timezone
 
 from chalicelib import clock, db, models, pagination, settings, workflows
 from chalicelib.domain import plans as plan_rules
@@ -32,17 +30,14 @@ def not_found(namespace: str, name: str) -> NotFound:
 
 
 def _load(namespace, name: str) -> models.Environment | None:
-    try:
-        env = E.get(models.namespace_pk(namespace.namespace_id), models.environment_sk(name),
-                    consistent_read=True)
-    except E.DoesNotExist:
-        return None
-    return None if env.state == DEPROVISIONED else env
+    env = db.get_or_none(E, models.namespace_pk(namespace.namespace_id),
+                         models.environment_sk(name))
+    return None if env is None or env.state == DEPROVISIONED else env
 
 
 def plan_snapshot(plan: models.Plan) -> dict:
     """What the agent needs of a plan: settings and a secret reference."""
-    return {"name": plan.name, "type": plan.type, **json.loads(plan.settings),
+    return {"name": plan.name, "type": plan.type, **plan.settings,
             "secret_ref": plan.secret_ref}
 
 
@@ -84,22 +79,16 @@ def create(principal, cluster_id: str, namespace_name: str, *, name: str, app: s
 
 def _reserve(env, namespace) -> None:
     """Claim the name and count the environment, both or neither."""
-    for _ in range(3):
-        try:
-            with db.transaction() as tx:
-                tx.save(env, condition=models.Item.pk.does_not_exist())
-                tx.update(N(namespace.pk, namespace.sk), actions=[N.environment_count.add(1)],
-                          condition=N.pk.exists() & N.deleting.does_not_exist(),
-                          add_version_condition=False)
-            return
-        except Exception as exc:
-            if not db.condition_failed(exc):
-                raise
-        # Which condition failed?  Look, and retry when the obstacle was passing.
-        try:
-            leftover = E.get(env.pk, env.sk, consistent_read=True)
-        except E.DoesNotExist:
-            leftover = None
+    def attempt():
+        with db.transaction() as tx:
+            tx.save(env, condition=models.Item.pk.does_not_exist())
+            tx.update(N(namespace.pk, namespace.sk), actions=[N.environment_count.add(1)],
+                      condition=N.pk.exists() & N.deleting.does_not_exist(),
+                      add_version_condition=False)
+
+    def obstacle():
+        """Which condition failed?  Say so, or clear a passing obstacle (and retry)."""
+        leftover = db.get_or_none(E, env.pk, env.sk)
         if leftover is not None and leftover.state != DEPROVISIONED:
             raise Conflict(f"Namespace {namespace.name!r} already has an environment named "
                            f"{env.name!r}; environment names are unique within a namespace.",
@@ -110,7 +99,8 @@ def _reserve(env, namespace) -> None:
                          filter_condition=N.deleting.does_not_exist(), consistent_read=True):
             raise NotFound(f"Namespace {namespace.name!r} is being deleted.",
                            code="namespace_not_found")
-    raise db.concurrent_change(f"Environment {env.name!r}")
+
+    db.retry(attempt, f"Environment {env.name!r}", tries=3, on_condition_failed=obstacle)
 
 
 def _start(env, operation: str, plans: dict) -> None:
@@ -188,30 +178,25 @@ def record_agent_result(namespace_id: str, name: str, result: dict | None) -> No
             workflows.PROVISION]:
         return
     pk, sk = models.namespace_pk(namespace_id), models.environment_sk(name)
-    try:
-        env = E.get(pk, sk, consistent_read=True)
-    except E.DoesNotExist:
+    env = db.get_or_none(E, pk, sk)
+    if env is None:
         return
-    shown = json.loads(env.provisioned or "{}")
+    shown = dict(env.provisioned or {})
     shown[result["step"]] = {k: str(result[k])[:300] for k in SHOWN_RESULT if k in result}
-    db.update_fields(E, pk, sk, [E.provisioned.set(json.dumps(shown, sort_keys=True))],
-                     condition=E.pk.exists())
+    db.update_fields(E, pk, sk, [E.provisioned.set(shown)], condition=E.pk.exists())
 
 
 def finalize(env: models.Environment) -> bool:
     """Remove a deprovisioned environment and uncount it, in one transaction."""
-    try:
-        with db.transaction() as tx:
-            tx.delete(E(env.pk, env.sk), condition=E.state == DEPROVISIONED,
-                      add_version_condition=False)
-            tx.update(N(models.cluster_pk(env.cluster_id), models.namespace_sk(env.namespace)),
-                      actions=[N.environment_count.add(-1)],
-                      condition=N.namespace_id == env.namespace_id,
-                      add_version_condition=False)
+    with db.conditional() as write, db.transaction() as tx:
+        tx.delete(E(env.pk, env.sk), condition=E.state == DEPROVISIONED,
+                  add_version_condition=False)
+        tx.update(N(models.cluster_pk(env.cluster_id), models.namespace_sk(env.namespace)),
+                  actions=[N.environment_count.add(-1)],
+                  condition=N.namespace_id == env.namespace_id,
+                  add_version_condition=False)
+    if write.held:
         return True
-    except Exception as exc:
-        if not db.condition_failed(exc):
-            raise
     # the namespace itself is gone: nothing left to uncount
     return db.delete_if(E(env.pk, env.sk), E.state == DEPROVISIONED)
 
@@ -220,35 +205,3 @@ def sweep(now) -> dict:
     """Remove environments the workflow has deprovisioned."""
     return db.sweep_overdue(workflows.FINALIZE, clock.iso(now), finalize, label="removed")
 
-
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-LAST_ERROR_TEXT = {
-    "States.Timeout": "the agent did not answer within the attempt timeout "
-                      "(is the namespace connected?)",
-}
-
-
-def details(env: models.Environment) -> dict:
-    failed_at = parse_time(env.failed_at)
-    next_retry = None
-    if env.state in (PROVISIONING, DEPROVISIONING) and failed_at and env.retry_in_seconds:
-        next_retry = clock.iso(failed_at + timedelta(seconds=int(env.retry_in_seconds)))
-    last_error = env.last_error or LAST_ERROR_TEXT.get(env.last_error_code or "", env.last_error_code)
-    return {
-        "name": env.name, "app": env.app, "namespace": env.namespace, "state": env.state,
-        "database_plan": env.database_plan, "storage_plan": env.storage_plan,
-        "step": env.step, "attempt": int(env.attempt or 0),
-        "max_attempts": int(env.max_attempts or 0), "last_error": last_error,
-        "next_retry_at": next_retry, "created_at": env.created_at, "created_by": env.created_by,
-        "finished_at": env.finished_at,
-        "provisioned": json.loads(env.provisioned) if env.provisioned else {},
-    }

@@ -9,11 +9,10 @@ listing) and in their ClusterAccess item (for authorization); both change in
 one transaction, so removing a member takes effect on their next request.
 """
 import hashlib
-import json
 import secrets
 from datetime import timedelta
 
-from chalicelib import clock, db, mail, models, settings
+from chalicelib import clock, db, mail, models, pagination, settings
 from chalicelib.domain import rights as R
 from chalicelib.domain.access import CREATOR, MANAGE, MANAGER, MEMBER, Principal, authorize
 from chalicelib.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, Unprocessable
@@ -22,7 +21,6 @@ PENDING, ACTIVE, EXPIRED = "pending", "active", "expired"
 DUE = "invite"
 TOKEN_BYTES = 32
 TOKEN_PATTERN = rf"^[A-Za-z0-9_-]{{{-(-TOKEN_BYTES * 4 // 3)}}}$"  # token_urlsafe's shape
-TX_RETRIES = 5
 
 
 def token_hash(token: str) -> str:
@@ -37,19 +35,13 @@ def _rights_or_422(role: str, rights):
 
 
 def _member(namespace, email):
-    try:
-        return models.Member.get(models.namespace_pk(namespace.namespace_id),
-                                 models.member_sk(email), consistent_read=True)
-    except models.Member.DoesNotExist:
-        return None
+    return db.get_or_none(models.Member, models.namespace_pk(namespace.namespace_id),
+                          models.member_sk(email))
 
 
 def _access(email, cluster_id):
-    try:
-        return models.ClusterAccess.get(models.user_pk(email), f"{models.ACCESS_PREFIX}{cluster_id}",
-                                        consistent_read=True)
-    except models.ClusterAccess.DoesNotExist:
-        return None
+    return db.get_or_none(models.ClusterAccess, models.user_pk(email),
+                          f"{models.ACCESS_PREFIX}{cluster_id}")
 
 
 def _with_membership(email, cluster_id, namespace_id, rights):
@@ -58,24 +50,13 @@ def _with_membership(email, cluster_id, namespace_id, rights):
     access = _access(email, cluster_id) or models.ClusterAccess(
         models.user_pk(email), f"{models.ACCESS_PREFIX}{cluster_id}", cluster_id=cluster_id,
         role=MEMBER, created_at=clock.now_iso())
-    held = json.loads(access.memberships or "{}")
+    held = dict(access.memberships or {})
     if rights is None:
         held.pop(namespace_id, None)
     else:
         held[namespace_id] = rights
-    access.memberships = json.dumps(held, sort_keys=True)
+    access.memberships = held
     return access, (bool(held) or access.role in (CREATOR, MANAGER))
-
-
-def _retrying(what: str, attempt):
-    """Run a read-modify-write transaction, retrying on a concurrent change."""
-    for _ in range(TX_RETRIES):
-        try:
-            return attempt()
-        except Exception as exc:
-            if not db.condition_failed(exc):
-                raise
-    raise db.concurrent_change(what)
 
 
 # --- invite -------------------------------------------------------------------
@@ -99,14 +80,14 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
     invitation = models.Invitation(
         models.invite_pk(token_hash(token)), models.INVITE_SK, email=email,
         cluster_id=cluster_id, namespace_id=namespace.namespace_id, namespace=name, role=role,
-        rights=json.dumps(granted), invited_by=principal.email, created_at=clock.iso(now),
+        rights=granted, invited_by=principal.email, created_at=clock.iso(now),
         invite_expires_at=clock.iso(expires), expires_at=int(expires.timestamp()) + 30 * 86400)
     member = existing or models.Member(
         models.namespace_pk(namespace.namespace_id), models.member_sk(email), email=email,
         cluster_id=cluster_id, namespace_id=namespace.namespace_id, namespace=name,
         created_at=clock.iso(now))
     old_hash = member.invite_hash
-    member.role, member.rights, member.status = role, json.dumps(granted), PENDING
+    member.role, member.rights, member.status = role, granted, PENDING
     member.invited_by, member.invite_hash = principal.email, token_hash(token)
     member.invite_expires_at, member.updated_at = clock.iso(expires), clock.iso(now)
     member.gsi2pk, member.gsi2sk = models.due_pk(DUE, 0), clock.iso(expires)
@@ -122,21 +103,18 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
     except mail.Refused as exc:
         raise Unprocessable(f"The mail service refused the address {email} ({exc}); check the "
                             "address and invite again.", code="email_refused") from None
-    try:
-        with db.transaction() as tx:
-            # the namespace must still be there (not being deleted meanwhile)
-            tx.condition_check(models.Namespace, namespace.pk, namespace.sk,
-                               condition=(models.Namespace.namespace_id == namespace.namespace_id)
-                               & models.Namespace.deleting.does_not_exist())
-            tx.save(invitation, condition=models.Item.pk.does_not_exist())
-            tx.save(member)  # version-checked: a concurrent invite/accept loses cleanly
-            if old_hash:  # re-invite: the previous link stops working
-                tx.delete(models.Invitation(models.invite_pk(old_hash), models.INVITE_SK))
-    except Exception as exc:
-        if db.condition_failed(exc):
-            authorize(principal, cluster_id, need=MANAGE, namespace=name)  # 404 if it went
-            raise db.concurrent_change(f"The membership of {email}") from None
-        raise
+    with db.conditional() as write, db.transaction() as tx:
+        # the namespace must still be there (not being deleted meanwhile)
+        tx.condition_check(models.Namespace, namespace.pk, namespace.sk,
+                           condition=(models.Namespace.namespace_id == namespace.namespace_id)
+                           & models.Namespace.deleting.does_not_exist())
+        tx.save(invitation, condition=models.Item.pk.does_not_exist())
+        tx.save(member)  # version-checked: a concurrent invite/accept loses cleanly
+        if old_hash:  # re-invite: the previous link stops working
+            tx.delete(models.Invitation(models.invite_pk(old_hash), models.INVITE_SK))
+    if not write.held:
+        authorize(principal, cluster_id, need=MANAGE, namespace=name)  # 404 if it went
+        raise db.concurrent_change(f"The membership of {email}")
     return member, existing is not None
 
 
@@ -155,12 +133,12 @@ def lookup_invitation(token: str) -> models.Invitation:
     if not token or len(token) > 200:
         raise NotFound("No such invitation; check the link in your email.",
                        code="invitation_not_found")
-    try:
-        return models.Invitation.get(models.invite_pk(token_hash(token)), models.INVITE_SK,
-                                     consistent_read=True)
-    except models.Invitation.DoesNotExist:
+    invitation = db.get_or_none(models.Invitation, models.invite_pk(token_hash(token)),
+                                models.INVITE_SK)
+    if invitation is None:
         raise NotFound("No such invitation; it may have been replaced by a newer one — "
-                       "use the link in the latest email.", code="invitation_not_found") from None
+                       "use the link in the latest email.", code="invitation_not_found")
+    return invitation
 
 
 def _mask(email: str) -> str:
@@ -181,11 +159,13 @@ def accept(principal: Principal, token: str):
     if principal.email != invitation.email:
         raise Forbidden(f"This invitation was sent to {_mask(invitation.email)}; sign in with "
                         "that email address to accept it.", code="wrong_invitee")
-    rights = json.loads(invitation.rights)
+    rights = invitation.rights
 
     def attempt():
-        member = models.Member.get(models.namespace_pk(invitation.namespace_id),
-                                   models.member_sk(invitation.email), consistent_read=True)
+        member = db.get_or_none(models.Member, models.namespace_pk(invitation.namespace_id),
+                                models.member_sk(invitation.email))
+        if member is None:
+            raise Gone("This invitation was withdrawn.", code="invitation_withdrawn")
         access, _ = _with_membership(invitation.email, invitation.cluster_id,
                                      invitation.namespace_id, rights)
         member.status, member.accepted_at, member.updated_at = ACTIVE, clock.iso(now), clock.iso(now)
@@ -200,9 +180,7 @@ def accept(principal: Principal, token: str):
         return member
 
     try:
-        return _retrying("The invitation", attempt)
-    except models.Member.DoesNotExist:
-        raise Gone("This invitation was withdrawn.", code="invitation_withdrawn") from None
+        return db.retry(attempt, "The invitation")
     except Conflict:
         fresh = lookup_invitation(token)
         if fresh.used_at:
@@ -213,8 +191,6 @@ def accept(principal: Principal, token: str):
 # --- list, edit, remove ----------------------------------------------------------------
 
 def list_page(principal: Principal, cluster_id: str, name: str, limit: int, next_token):
-    from chalicelib import pagination
-
     grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
     pk = models.namespace_pk(grant.target.namespace_id)
     start = pagination.decode(next_token, pk=pk)
@@ -243,7 +219,7 @@ def update(principal: Principal, cluster_id: str, name: str, email: str, *, role
         current = _member(grant.target, member.email)
         if current is None:
             raise NotFound(f"{member.email} was removed meanwhile.", code="member_not_found")
-        current.role, current.rights = role, json.dumps(granted)
+        current.role, current.rights = role, granted
         current.updated_at = clock.now_iso()
         with db.transaction() as tx:
             tx.save(current)
@@ -254,11 +230,11 @@ def update(principal: Principal, cluster_id: str, name: str, email: str, *, role
             elif current.invite_hash:  # the pending invitation grants the new rights
                 tx.update(models.Invitation(models.invite_pk(current.invite_hash), models.INVITE_SK),
                           actions=[models.Invitation.role.set(role),
-                                   models.Invitation.rights.set(json.dumps(granted))],
+                                   models.Invitation.rights.set(granted)],
                           condition=models.Invitation.used_at.does_not_exist())
         return current
 
-    return _retrying(f"The membership of {member.email}", attempt)
+    return db.retry(attempt, f"The membership of {member.email}")
 
 
 def remove(principal: Principal, cluster_id: str, name: str, email: str, confirm: bool):
@@ -283,7 +259,7 @@ def withdraw(member: models.Member) -> None:
                 else:
                     tx.delete(access)
 
-    _retrying(f"The membership of {member.email}", attempt)
+    db.retry(attempt, f"The membership of {member.email}")
 
 
 def expire(now) -> dict:

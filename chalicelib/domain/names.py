@@ -1,10 +1,13 @@
 """Kubernetes naming rules, with messages that state the rule."""
 import re
 
+from chalicelib.errors import Unprocessable
+
 # What every mail service takes and what fits in a URL path unescaped (…/members/<email>):
 # a dot-separated local part, then DNS labels with a top-level domain of letters.
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL_PATTERN = (r"^(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:" + _LABEL + r"\.)+[A-Za-z]{2,63}$")
+EMAIL_PATTERN = (r"^(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:"
+                 + _LABEL + r"\.)+[A-Za-z]{2,63}$")
 MAX_EMAIL = 254
 
 
@@ -38,8 +41,6 @@ def dns1123_problem(name: str) -> str | None:
 
 
 def check_dns1123(name: str, what: str) -> None:
-    from chalicelib.errors import Unprocessable
-
     problem = dns1123_problem(name)
     if problem:
         raise Unprocessable(

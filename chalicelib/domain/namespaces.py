@@ -1,6 +1,6 @@
 """Namespaces of a cluster: add, list, read, delete, and their live status."""
-from chalicelib import clock, db, models, pagination, settings
-from chalicelib.domain import agents
+from chalicelib import clock, db, models, pagination, settings, workflows
+from chalicelib.domain import agents, members
 from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize
 from chalicelib.domain.names import check_dns1123
 from chalicelib.errors import Conflict
@@ -38,19 +38,20 @@ def create(principal: Principal, cluster_id: str, *, name: str,
     # The queues and the secret are named by the new id, so they can be made
     # before the name is claimed; whoever loses the race removes its own.
     agents.provision(namespace_id, secret)
-    try:
-        with db.transaction() as tx:
-            # The cluster must still exist and not be on its way out …
-            tx.condition_check(
-                models.Cluster, models.cluster_pk(cluster_id), models.CLUSTER_SK,
-                condition=models.Item.pk.exists() & models.Cluster.deleting.does_not_exist(),
-            )
-            # … and the name must be free: concurrent creates race here, one wins.
-            tx.save(namespace, condition=models.Item.pk.does_not_exist())
-    except Exception as exc:
-        agents.deprovision(namespace_id)
-        if not db.condition_failed(exc):
+    with db.conditional() as write:
+        try:
+            with db.transaction() as tx:
+                # The cluster must still exist and not be on its way out …
+                tx.condition_check(
+                    models.Cluster, models.cluster_pk(cluster_id), models.CLUSTER_SK,
+                    condition=models.Item.pk.exists() & models.Cluster.deleting.does_not_exist(),
+                )
+                # … and the name must be free: concurrent creates race here, one wins.
+                tx.save(namespace, condition=models.Item.pk.does_not_exist())
+        except Exception:  # lost the race or failed: remove what was made for it
+            agents.deprovision(namespace_id)
             raise
+    if not write.held:
         authorize(principal, cluster_id)  # 404 if the cluster went away
         raise Conflict(
             f"Cluster {cluster.name!r} already has a namespace named {name!r}; "
@@ -119,11 +120,8 @@ def mark_deleting(namespace: models.Namespace, *, allow_environments: bool) -> b
                         condition=(models.Item.pk.exists() & condition) if condition is not None
                         else models.Item.pk.exists()):
         return True
-    try:  # gone already: nothing left to mark (or to keep)
-        models.Namespace.get(namespace.pk, namespace.sk, consistent_read=True)
-    except models.Namespace.DoesNotExist:
-        return True
-    return False
+    # gone already: nothing left to mark (or to keep)
+    return db.get_or_none(models.Namespace, namespace.pk, namespace.sk) is None
 
 
 def unmark_deleting(namespace: models.Namespace) -> None:
@@ -143,9 +141,6 @@ def purge(namespace: models.Namespace) -> list[str]:
     safe to run again after a crash).  Runs of the provisioning workflow are
     stopped, nothing is deprovisioned; returns the environments left on the
     platform.  Call after ``mark_deleting`` (so nothing is added meanwhile)."""
-    from chalicelib import workflows
-    from chalicelib.domain import members
-
     agents.deprovision(namespace.namespace_id)
     belongings = db.read_partition(models.namespace_pk(namespace.namespace_id))
     left = []

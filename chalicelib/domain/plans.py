@@ -5,11 +5,11 @@ first); plans are never removed, only deactivated — a deactivated plan stays
 listed, keeps serving the environments that use it, and cannot be picked for
 new ones.  Passwords and secret keys go to Secrets Manager.
 """
-import json
 
 from chalicelib import clock, db, models, pagination, secret_store, settings
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import digests, forms
+from chalicelib.domain import commands, digests, forms
+from chalicelib.domain.configuration import push
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
@@ -68,29 +68,19 @@ def find(namespace, name) -> models.Plan | None:
 
 
 def _load(namespace, name):
-    try:
-        return models.Plan.get(models.namespace_pk(namespace.namespace_id), models.plan_sk(name),
-                               consistent_read=True)
-    except models.Plan.DoesNotExist:
-        return None
+    return db.get_or_none(models.Plan, models.namespace_pk(namespace.namespace_id),
+                          models.plan_sk(name))
 
 
-def view(plan) -> dict:
+def masked(plan) -> dict:
+    """A plan's settings as the API shows them: secrets replaced by ``"***"``."""
     group = CATALOGUE.plan_kind(plan.plan_kind)
-    settings = forms.mask(group.variant(plan.type) if group else None, json.loads(plan.settings),
-                          bool(plan.secret_ref), MASK)
-    return {"name": plan.name, "kind": plan.plan_kind, "type": plan.type,
-            "active": plan.active == "true", "settings": settings,
-            "missing_secrets": missing_secrets(plan),
-            "created_at": plan.created_at, "updated_at": plan.updated_at,
-            "updated_by": plan.updated_by,
-            "secret_digests": digests.visible(plan.secret_digests)}
+    return forms.mask(group.variant(plan.type) if group else None, plan.settings,
+                      bool(plan.secret_ref), MASK)
 
 
 def upsert(principal, cluster_id: str, name: str, body: dict):
     """Create or update a plan by name: ``(plan, "created" | "updated")``."""
-    from chalicelib.domain.configuration import push
-
     grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
     namespace = grant.target
     if body.get("existing") is not None:
@@ -104,9 +94,9 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     now = clock.now_iso()
     plan = plan or models.Plan(models.namespace_pk(namespace.namespace_id),
                                models.plan_sk(body["name"]), name=body["name"],
-                               plan_kind=body["kind"], created_at=now, active="true")
+                               plan_kind=body["kind"], created_at=now, active=True)
     plan.secret_digests = digests.of(secrets)
-    plan.type, plan.settings = body["type"], json.dumps(settings)
+    plan.type, plan.settings = body["type"], settings
     plan.updated_at, plan.updated_by = now, principal.email
     with secret_store.staged(namespace.namespace_id, "plans", plan.name, secrets,
                              plan.secret_ref) as plan.secret_ref:
@@ -123,8 +113,6 @@ def _save(plan, creating: str | None) -> None:
 def add_existing(grant, body: dict):
     """Link a plan that exists in another namespace of the same cluster (seed
     §4.5.1: for when the script could not add it)."""
-    from chalicelib.domain.configuration import push
-
     name = body["existing"]
     if any(body.get(f) is not None for f in ("name", "kind", "type", *CATALOGUE.plan_fields())):
         raise Unprocessable("Send either {\"existing\": name} alone, or a whole plan; not both.",
@@ -140,7 +128,7 @@ def add_existing(grant, body: dict):
     now = clock.now_iso()
     plan = models.Plan(models.namespace_pk(namespace.namespace_id), models.plan_sk(name), name=name,
                        plan_kind=source.plan_kind, type=source.type, settings=source.settings,
-                       active="true", created_at=now, updated_at=now,
+                       active=True, created_at=now, updated_at=now,
                        updated_by=grant.principal.email)
     values = secret_store.get(source.secret_ref) if source.secret_ref else {}
     plan.secret_digests = source.secret_digests if values else None
@@ -156,8 +144,6 @@ def _register_from_cluster(grant, name: str):
     removed from the manager and added again).  The agent reads it from the
     operator's configuration; secrets never leave the cluster, so a plan that
     needs one is registered deactivated until its secret is sent again."""
-    from chalicelib.domain import commands
-
     namespace = grant.target
     if namespace.installation_type != "connected" or namespace.status != "connected":
         raise Conflict(f"No plan named {name!r} exists in the other namespaces of this cluster, "
@@ -173,7 +159,7 @@ def _register_from_cluster(grant, name: str):
         raise Conflict(f"The agent of namespace {namespace.name!r} {why}; try again (command "
                        f"{command.command_id}), or create the plan with its full settings.",
                        code="plan_lookup_failed")
-    found = json.loads(done.result or "{}")
+    found = done.result or {}
     if not found.get("found"):
         raise Conflict(f"No plan named {name!r} exists in this cluster: not in its other "
                        f"namespaces, nor in namespace {namespace.name!r}'s configuration on the "
@@ -197,12 +183,10 @@ def _register_from_cluster(grant, name: str):
     now = clock.now_iso()
     plan = models.Plan(models.namespace_pk(namespace.namespace_id), models.plan_sk(name),
                        name=name, plan_kind=group.name, type=variant.value,
-                       settings=json.dumps(values), active="false" if needs_secret else "true",
+                       settings=values, active=not needs_secret,
                        created_at=now, updated_at=now, updated_by=grant.principal.email)
     _save(plan, "created")
-    if plan.active == "true":
-        from chalicelib.domain.configuration import push
-
+    if plan.active:
         push(namespace, reason=f"plan {name} added")
     return plan, "added"
 
@@ -225,8 +209,6 @@ def list_page(principal, cluster_id: str, name: str, limit: int, next_token):
 
 
 def set_active(principal, cluster_id: str, name: str, plan_name: str, active: bool):
-    from chalicelib.domain.configuration import push
-
     namespace = authorize(principal, cluster_id, need=MANAGE, namespace=name).target
     plan = _load(namespace, plan_name)
     if plan is None:
@@ -236,8 +218,7 @@ def set_active(principal, cluster_id: str, name: str, plan_name: str, active: bo
                        f"{' and '.join(missing)} (secrets never leave the cluster); send the "
                        "whole plan with POST …/plans first, then activate it.",
                        code="plan_incomplete")
-    plan.active, plan.updated_at, plan.updated_by = ("true" if active else "false",
-                                                      clock.now_iso(), principal.email)
+    plan.active, plan.updated_at, plan.updated_by = active, clock.now_iso(), principal.email
     _save(plan, None)
     push(namespace, reason=f"plan {plan_name} {'activated' if active else 'deactivated'}")
     return plan
@@ -249,7 +230,7 @@ def usable(namespace, plan_name: str, kind: str) -> models.Plan:
     if plan is None or plan.plan_kind != kind:
         raise Conflict(f"Namespace {namespace.name!r} has no {kind} plan {plan_name!r}; "
                        f"list its plans with GET …/plans.", code="plan_not_found")
-    if plan.active != "true":
+    if not plan.active:
         raise Conflict(f"The {kind} plan {plan_name!r} is deactivated and cannot be used for new "
                        "environments; pick an active plan or ask the cluster's creator to "
                        "activate it.", code="plan_inactive")

@@ -189,7 +189,6 @@ def test_kubectl_configure_failure_is_clean(kube, monkeypatch):
 def test_kubectl_keeps_connection_details_in_a_secret_per_step(kube):
     """The Secret's mechanics with a stand-in provisioner (the real ones, against
     real servers, are in test_provisioners.py)."""
-    from agent.commands import Task
 
     executor = KubectlExecutor()
     target = Target("team-a", "kubernetes", "01jabcdefghjkmnpqrstvwxyz0")

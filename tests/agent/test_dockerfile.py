@@ -49,8 +49,11 @@ def test_the_entrypoint_command_runs_the_agent(tmp_path):
     shutil.copytree(ROOT / "agent", app / Path(target).relative_to(workdir),
                     ignore=shutil.ignore_patterns("__pycache__"))
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1"}
-    run = lambda *extra: subprocess.run([sys.executable, *argv[1:], *extra], cwd=app, env=env,
-                                        capture_output=True, text=True, timeout=60)
+
+    def run(*extra):
+        return subprocess.run([sys.executable, *argv[1:], *extra], cwd=app, env=env,
+                              capture_output=True, text=True, timeout=60)
+
     helped = run("--help")
     assert helped.returncode == 0 and "--api-url" in helped.stdout
     missing = run()

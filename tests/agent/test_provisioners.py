@@ -8,7 +8,6 @@ import stat
 import subprocess
 import sys
 import threading
-import urllib.request
 import uuid
 
 import boto3

@@ -67,6 +67,12 @@ def map_case(ctx, case):
             case.path_parameters["section"] = section
     if not _positive(case) or case.meta.phase.name == TestPhase.STATEFUL:
         return case
+    _use_the_seed(case, op)
+    return case
+
+
+def _use_the_seed(case, op: str) -> None:
+    """Positive cases outside the stateful phase act on the seeded things."""
     values = {**SEED["path"], **SEED["spare"].get(op, {})}
     for name in list(case.path_parameters or {}):
         if name in values:
@@ -78,7 +84,6 @@ def map_case(ctx, case):
         case.body.update(SEED["agent_session"])
     if op == "read_agent_secret" and isinstance(case.body, dict):
         case.body["secret_ref"] = SEED["agent_secret_ref"]
-    return case
 
 
 @schemathesis.hook

@@ -3,6 +3,7 @@
 The matrix must list every operation of the OpenAPI document: a new route
 without a row here fails ``test_matrix_covers_every_route``.
 """
+import re
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from tests.apiclient import Api, unique_email
 from tests.e2e.helpers import MEMBERS, NS, ONE, add_namespace, make_member
 
 ENVS = ONE + "/environments"
+PATH_PARAM = re.compile(r"{([^}]+)}")
 
 ACTORS = ("creator", "manager", "administrator", "developer", "custom", "other_namespace",
           "no_token", "bad_token", "namespace_credentials")
@@ -128,74 +130,77 @@ def fresh(name):
     return f"{name}-{uuid.uuid4().hex[:6]}"
 
 
-def request_for(world, actor, method, path):
-    """The request one actor makes for one route; the creator's destructive
-    calls get resources of their own so the shared cluster stays intact."""
-    people, cid = world["people"], world["cluster_id"]
-    creator = people["creator"]
-    args = {"cluster_id": cid, "namespace": "team-a"}
-    body = None
+# Request bodies by route; a callable gets the actor (names must be fresh per call).
+BODIES = {
+    ("POST", "/agent/session"): {"namespace_id": "0" * 26, "secret": "cma_wrong"},
+    # a user's token is no agent credential
+    ("POST", "/agent/secrets"): {"namespace_id": "0" * 26, "secret": "cma_wrong",
+                                 "secret_ref": "any"},
+    ("POST", "/clusters"): {"name": "mine", "type": "kubernetes"},
+    ("PATCH", "/clusters/{cluster_id}"): {"description": "edited"},
+    ("POST", NS): lambda actor: {"name": fresh("ns"), "installation_type": "standalone"},
+    ("POST", ONE + "/commands"): {"type": "ping"},
+    ("POST", MEMBERS): lambda actor: {"email": unique_email("invitee"), "role": "developer"},
+    ("PATCH", MEMBERS + "/{email}"): {"role": "custom", "rights": ["view_alerts"]},
+    ("PUT", ONE + "/operate"): {"metrics_url": "https://metrics.example.com"},
+    ("PATCH", ONE + "/operate"): {"metrics_url": "https://metrics.example.com"},
+    ("PUT", ONE + "/configuration/{section}"):
+        lambda actor: {"type": "openshift_route", "tls": actor == "creator"},
+    ("POST", ONE + "/plans"): lambda actor: {"name": fresh("plan"), "kind": "database",
+                                             "type": "ephemeral"},
+    ("PATCH", ONE + "/plans/{plan}"): {"active": True},
+    ("POST", ENVS): lambda actor: {"name": fresh("env"), "database_plan": "eph",
+                                   "storage_plan": "eph-files"},
+}
+# Path parameters by name (given the world and the route's path).
+PATH_ARGS = {
+    "command_id": lambda world, path: world["command_id"],
+    "token": lambda world, path: "not-a-real-token",
+    "section": lambda world, path: "ingress",
+    "plan": lambda world, path: "eph",
+    "env": lambda world, path: "shared",
+    "email": lambda world, path: (unique_email("appointed") if path.startswith(MANAGERS)
+                                  else world["pending"]),
+}
+QUERIES = {
+    ("DELETE", MEMBERS + "/{email}"): {"confirm": "true"},
+    ("GET", ONE + "/plans/s3-policy"): {"account_id": "123456789012"},
+}
+
+
+def own_resource(world, actor, method, path, args) -> None:
+    """The creator's and the manager's destructive calls get resources of
+    their own, so the shared cluster, team-a's secret and the pending member
+    stay intact."""
+    creator, cid = world["people"]["creator"], world["cluster_id"]
     is_creator = actor == "creator"
-    is_manager = actor in ("creator", "manager")  # destructive calls get their own target
-    if path == "/agent/session":
-        body = {"namespace_id": "0" * 26, "secret": "cma_wrong"}
-    elif path == "/agent/secrets":  # a user's token is no agent credential
-        body = {"namespace_id": "0" * 26, "secret": "cma_wrong", "secret_ref": "any"}
-    elif path == "/clusters" and method == "POST":
-        body = {"name": "mine", "type": "kubernetes"}
-    elif path == "/clusters/{cluster_id}" and method == "PATCH":
-        body = {"description": "edited"}
-    elif path == "/clusters/{cluster_id}" and method == "DELETE" and is_creator:
-        args["cluster_id"] = creator.post("/clusters", json={"name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
-    elif path == NS and method == "POST":
-        body = {"name": fresh("ns"), "installation_type": "standalone"}
-    elif path == MANAGERS + "/{email}":
-        args["email"] = unique_email("appointed")
-        if method == "DELETE" and is_creator:
-            creator.put(path, cluster_id=cid, email=args["email"])
-    elif path.endswith("/agent-credentials/rotate") and is_manager:  # keep team-a's secret
+    if (method, path) == ("DELETE", "/clusters/{cluster_id}") and is_creator:
+        args["cluster_id"] = creator.post("/clusters", json={
+            "name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
+    elif (method, path) == ("DELETE", MANAGERS + "/{email}") and is_creator:
+        creator.put(path, cluster_id=cid, email=args["email"])
+    elif (method, path) == ("POST", ONE + "/agent-credentials/rotate"):
         args["namespace"] = add_namespace(creator, cid, fresh("rotated"))["name"]
-    elif path == ONE and method == "DELETE" and is_manager:
+    elif (method, path) == ("DELETE", ONE):
         args["namespace"] = add_namespace(creator, cid, fresh("gone"), "standalone")["name"]
-    elif path.endswith("/commands") and method == "POST":
-        body = {"type": "ping"}
-    elif path.endswith("/{command_id}"):
-        args["command_id"] = world["command_id"]
-    elif path == MEMBERS and method == "POST":
-        body = {"email": unique_email("invitee"), "role": "developer"}
-    elif path == MEMBERS + "/{email}":
-        args["email"] = world["pending"]
-        if method == "PATCH":
-            body = {"role": "custom", "rights": ["view_alerts"]}
-        else:
-            args["params"] = {"confirm": "true"}
-            if is_manager:
-                doomed = unique_email("doomed")
-                creator.post(MEMBERS, cluster_id=cid, namespace="team-a",
-                             json={"email": doomed, "role": "developer"})
-                args["email"] = doomed
-    elif path == "/invitations/{token}/accept":
-        args["token"] = "not-a-real-token"
-    elif path.endswith("/operate") and method in ("PUT", "PATCH"):
-        body = {"metrics_url": "https://metrics.example.com"}
-    elif path.endswith("/configuration/{section}"):
-        args["section"] = "ingress"
-        if method == "PUT":
-            body = {"type": "openshift_route", "tls": actor == "creator"}
-    elif path.endswith("/plans") and method == "POST":
-        body = {"name": fresh("plan"), "kind": "database", "type": "ephemeral"}
-    elif path.endswith("/plans/{plan}"):
-        args["plan"] = "eph"
-        body = {"active": True}
-    elif path.endswith("/plans/s3-policy"):
-        args["params"] = {"account_id": "123456789012"}
-    elif path == ENVS and method == "POST":
-        body = {"name": fresh("env"), "database_plan": "eph", "storage_plan": "eph-files"}
-    elif path.startswith(ENVS + "/{env}"):
-        args["env"] = "shared"
-    params = args.pop("params", None)
+    elif (method, path) == ("DELETE", MEMBERS + "/{email}"):
+        args["email"] = unique_email("doomed")
+        creator.post(MEMBERS, cluster_id=cid, namespace="team-a",
+                     json={"email": args["email"], "role": "developer"})
+
+
+def request_for(world, actor, method, path):
+    """The request one actor makes for one route."""
+    args = {"cluster_id": world["cluster_id"], "namespace": "team-a"}
+    for name in PATH_PARAM.findall(path):
+        if name in PATH_ARGS:
+            args[name] = PATH_ARGS[name](world, path)
+    if actor in ("creator", "manager"):
+        own_resource(world, actor, method, path, args)
+    body = BODIES.get((method, path))
+    body = body(actor) if callable(body) else body
     headers = {"Authorization": world["agent_header"]} if actor == "namespace_credentials" else None
-    return dict(json=body, params=params, headers=headers, **args)
+    return dict(json=body, params=QUERIES.get((method, path)), headers=headers, **args)
 
 
 def test_matrix_covers_every_route(anon):

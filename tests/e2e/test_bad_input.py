@@ -66,7 +66,8 @@ def test_oversized_body_is_413_and_writes_nothing(user):
     assert user.get("/clusters").json()["items"] == []
 
 
-@pytest.mark.parametrize("raw", [b"[" * 50000, b'{"a":' * 12000, b'{"name": ' + b"[" * 30000 + b"]" * 30000 + b"}"])
+@pytest.mark.parametrize("raw", [b"[" * 50000, b'{"a":' * 12000,
+                                 b'{"name": ' + b"[" * 30000 + b"]" * 30000 + b"}"])
 def test_deeply_nested_json_is_400_not_500(user, raw):
     resp = user.post("/clusters", data=raw, headers={"Content-Type": "application/json"})
     assert_error(resp, 400, "invalid_json")

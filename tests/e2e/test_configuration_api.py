@@ -218,7 +218,7 @@ def _stored(namespace_id: str, sk: str):
     from chalicelib import models, secret_store
 
     item = models.Item.get(models.namespace_pk(namespace_id), sk, consistent_read=True)
-    return json.loads(item.settings), secret_store.get(item.secret_ref)
+    return item.settings, secret_store.get(item.secret_ref)
 
 
 @pytest.mark.parametrize("target", ["plan", "section"])

@@ -162,8 +162,9 @@ def test_two_environments_at_once_with_postgres_and_s3_get_their_own(user, agent
     for name in names:
         assert user.delete(ENV, env=name, **where).status_code == 202
     for name in names:
-        wait_for(lambda: details(user, where, name) is None, 60, f"{name} to be removed")
-    for db, bucket in zip(dbs, buckets):
+        wait_for(lambda name=name: details(user, where, name) is None, 60,
+                 f"{name} to be removed")
+    for db, bucket in zip(dbs, buckets, strict=True):
         assert pg_state(postgres, db["database"]) == (0, 0)
         with pytest.raises(botocore.exceptions.ClientError, match="NoSuchEntity"):
             iam.get_user(UserName=bucket["bucket"])

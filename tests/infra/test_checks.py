@@ -63,7 +63,7 @@ def test_only_expected_rules_are_acknowledged(assembly):
     assert rules <= {"AwsSolutions-IAM5", "AwsSolutions-IAM4", "AwsSolutions-COG8",
                      "AwsSolutions-SNS2", "AwsSolutions-S1", "AwsSolutions-CFR1",
                      "AwsSolutions-CFR2", "AwsSolutions-CFR4", "AwsSolutions-L1"}, rules
-    for stack, logical_id, rule, _ in acknowledgements(assembly):
+    for _stack, logical_id, rule, _ in acknowledgements(assembly):
         if rule.startswith("AwsSolutions-IAM5") and "CDKBucketDeployment" not in logical_id:
             assert rule.startswith("AwsSolutions-IAM5[Resource::"), rule   # never Action::*
         if rule.startswith("AwsSolutions-L1"):

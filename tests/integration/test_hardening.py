@@ -88,7 +88,7 @@ def test_no_failed_state_is_a_dead_end(alice, apps):
 
     moves = {"retry": environments.retry, "delete": environments.delete}
     walked = []
-    for operation, states in workflows.STATES.items():
+    for states in workflows.STATES.values():
         failed = states["failed_state"]
         for action, move in moves.items():
             name = f"{failed.replace('_', '-')}-{action}"

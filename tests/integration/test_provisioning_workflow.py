@@ -7,6 +7,7 @@ import boto3
 import pytest
 
 from chalicelib import clock, models, queues, settings
+from chalicelib.api import views
 from chalicelib.domain import agents, clusters, environments, namespaces, plans
 from chalicelib.events import envelope
 from tests.agent.process import wait_for
@@ -42,9 +43,9 @@ class FakeAgentSide:
         raise AssertionError("no task arrived")
 
     def answer(self, task, ok, error=None):
-        event = {"type": "task_result", "sent_at": clock.now_iso(), "task_token": task["task_token"],
-                 "environment": task["environment"], "ok": ok, "result": {"step": task["step"]} if ok else None,
-                 "error": error}
+        event = {"type": "task_result", "sent_at": clock.now_iso(),
+                 "task_token": task["task_token"], "environment": task["environment"], "ok": ok,
+                 "result": {"step": task["step"]} if ok else None, "error": error}
         body = {"v": 1, "namespace_id": self.ns.namespace_id, "generation": 1, "event": event,
                 "sig": envelope.sign(event, agents.event_key(self.ns.namespace_id, 1))}
         self.sqs.send_message(QueueUrl=self.events, MessageBody=json.dumps(body))
@@ -62,8 +63,9 @@ def test_fail_fail_success_becomes_ready_on_the_third_attempt(alice, ns):
         task = agent.next_task()
         assert (task["type"], task["step"], task["attempt"]) == ("provision", "database", attempt)
         agent.answer(task, ok=False, error=f"database unreachable (try {attempt})")
-        wait_for(lambda: env_item(ns, "shop").last_error == f"database unreachable (try {attempt})", 30, "the workflow")
-        details = environments.details(env_item(ns, "shop"))
+        wait_for(lambda attempt=attempt: env_item(ns, "shop").last_error
+                 == f"database unreachable (try {attempt})", 30, "the workflow")
+        details = views.environment(env_item(ns, "shop"))
         assert details["state"] == "provisioning" and details["attempt"] == attempt
     task = agent.next_task()
     assert task["attempt"] == 3 and task["plans"]["database"]["name"] == "db"
@@ -84,7 +86,7 @@ def test_last_failure_ends_provisioning_failed_with_the_agents_message(alice, ns
     for _ in range(2):
         agent.answer(agent.next_task(), ok=False, error="disk full on node-3")
     wait_for(lambda: env_item(ns, "web").state == "provisioning_failed", 30, "the workflow")
-    details = environments.details(env_item(ns, "web"))
+    details = views.environment(env_item(ns, "web"))
     assert details["last_error"] == "disk full on node-3" and details["attempt"] == 2
     # after the cause is fixed, retry-provisioning makes it ready
     environments.retry(alice, ns.cluster_id, "apps", "web")
