@@ -7,7 +7,7 @@ import pytest
 
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.domain import configuration, forms, plans
-from chalicelib.errors import Unprocessable
+from chalicelib.errors import Conflict, Unprocessable
 
 OPENSHIFT = SimpleNamespace(type="openshift", platform=None)
 EKS = SimpleNamespace(type="kubernetes", platform="eks")
@@ -71,11 +71,16 @@ def test_an_openshift_route_on_openshift():
 
 
 def test_cluster_rules_name_the_cluster_they_need():
-    error = problem(configuration.check_section, "ingress", KUBERNETES,
-                    {"type": "openshift_route"})
-    assert error.code == "invalid_ingress" and "only on OpenShift" in error.message
-    error = problem(configuration.check_section, "registry", KUBERNETES, {"type": "ecr"})
-    assert "EKS" in error.message
+    """A valid body for a variant this cluster cannot take conflicts with the
+    cluster (409), and says which cluster it needs."""
+    with pytest.raises(Conflict) as caught:
+        configuration.check_section("ingress", KUBERNETES, {"type": "openshift_route",
+                                                            "tls": True})
+    assert "only on OpenShift" in caught.value.message
+    with pytest.raises(Conflict) as caught:
+        configuration.check_section("registry", KUBERNETES,
+                                    {"type": "ecr", "pull_url": "r.example.com/apps"})
+    assert "EKS" in caught.value.message
 
 
 def test_an_ingress_needs_its_domain():
