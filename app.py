@@ -36,4 +36,4 @@ def handle_agent_events(event):
 @app.schedule(Rate(1, unit=Rate.MINUTES), name="sweep")
 def sweep(event):
     """Disconnected agents, overdue commands, expired invitations, deprovisioned environments."""
-    return sweeps.run()
+    return sweeps.scheduled(event.context)

@@ -17,6 +17,13 @@ Indexes:
 - ``due`` (``gsi2pk``/``gsi2sk``): sparse; only items with a deadline carry
   it, so sweeps read what is overdue and nothing else.
 
+Both indexes copy every attribute of the item types stored in them
+(``INDEXED_ITEMS``) *except* ``VOLATILE`` ones: ``last_seen`` changes on every
+heartbeat, and an index that copied it would be written (and billed) on every
+heartbeat too (docs/liveness.md).  An item type newly given ``gsi1pk`` or
+``gsi2pk`` must be added to ``INDEXED_ITEMS``, or its queries through that
+index return keys only.
+
 ``kind`` is the discriminator; mutable items carry a ``version``
 (optimistic locking).  The table name comes from ``TABLE_NAME`` when a model
 is first used, never at import.
@@ -330,3 +337,21 @@ class Environment(Item, discriminator="environment"):
     finished_at = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
+
+
+# --- index projections (docs/liveness.md) -------------------------------------
+
+VOLATILE = ("last_seen",)  # rewritten by every heartbeat: copied into no index
+INDEXED_ITEMS = {
+    "lookup": (Namespace, Activity),
+    "due": (Namespace, Command, Member, Environment),
+}
+_KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+
+
+def projected_attributes(index_name: str) -> list[str]:
+    """The non-key attributes the index copies: every attribute of the item
+    types stored in it, except the volatile ones and the keys (the table's and
+    both indexes' — a changed deadline must not rewrite the lookup index)."""
+    names = {name for model in INDEXED_ITEMS[index_name] for name in model.get_attributes()}
+    return sorted(names - set(VOLATILE) - set(_KEYS))

@@ -43,7 +43,9 @@ class DataStack(Stack):
                 index_name=index["name"],
                 partition_key=_key(index["partition_key"]),
                 sort_key=_key(index["sort_key"]),
-                projection_type=dynamodb.ProjectionType.ALL,
+                # not ALL: the heartbeat's volatile attributes stay out (docs/liveness.md)
+                projection_type=dynamodb.ProjectionType.INCLUDE,
+                non_key_attributes=definitions.index_attributes(index["name"]),
             )
         CfnOutput(self, "TableName", value=table.table_name)
         return table
