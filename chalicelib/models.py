@@ -196,7 +196,7 @@ class Namespace(Item, discriminator="namespace"):
     environment_count = NumberAttribute(default=0)
     heartbeat_seconds = NumberAttribute(default=30)
     # agent credentials: only a hash of the secret (the retrievable copy is in
-    # Secrets Manager) and the key agents sign their events with
+    # the secret store) and the key agents sign their events with
     agent_secret_hash = UnicodeAttribute(null=True)
     agent_generation = NumberAttribute(default=1)
     event_key = UnicodeAttribute(null=True)

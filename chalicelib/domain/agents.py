@@ -3,8 +3,8 @@
 Each namespace has its own command queue (with a dead-letter queue) and an
 agent secret.  DynamoDB keeps only the secret's SHA-256 (the secret is 256
 random bits, so a plain hash is enough) and the key agents sign events with;
-the retrievable copy lives in Secrets Manager so the Installation tab can show
-it again.  An agent trades its secret for short-lived AWS credentials whose
+the retrievable copy lives in the secret store (``secret_store``) so the
+Installation tab can show it again.  An agent trades its secret for short-lived AWS credentials whose
 session policy reaches only its own queue and the shared events queue.
 """
 import hashlib
@@ -12,7 +12,7 @@ import hmac
 import json
 import secrets as random_secrets
 
-from chalicelib import aws, clock, db, models, queues, settings
+from chalicelib import aws, clock, db, models, queues, secret_store, settings
 from chalicelib.errors import Conflict, Unauthorized
 
 SECRET_PREFIX = "cma_"
@@ -44,7 +44,7 @@ def credential_fields(secret: str, generation: int) -> dict:
 # --- per-namespace resources ------------------------------------------------------
 
 def secret_name(namespace_id: str) -> str:
-    return f"{settings.secrets_prefix()}namespaces/{namespace_id}/agent"
+    return secret_store.namespace_path(namespace_id) + "agent"
 
 
 def provision(namespace_id: str, secret: str, generation: int = 1) -> None:
@@ -54,24 +54,15 @@ def provision(namespace_id: str, secret: str, generation: int = 1) -> None:
 
 
 def store_secret(namespace_id: str, secret: str, generation: int) -> None:
-    sm = aws.secrets()
-    value = json.dumps({"secret": secret, "generation": generation})
-    try:
-        sm.create_secret(Name=secret_name(namespace_id), SecretString=value,
-                         Description="Cluster Manager agent secret")
-    except sm.exceptions.ResourceExistsException:
-        sm.put_secret_value(SecretId=secret_name(namespace_id), SecretString=value)
+    secret_store.put(secret_name(namespace_id), {"secret": secret, "generation": generation})
 
 
 def stored_secret(namespace_id: str) -> dict:
-    value = aws.secrets().get_secret_value(SecretId=secret_name(namespace_id))["SecretString"]
-    return json.loads(value)
+    return secret_store.get(secret_name(namespace_id))
 
 
 def deprovision(namespace_id: str) -> None:
     """Remove the namespace's queues and every secret stored for it (idempotent)."""
-    from chalicelib import secret_store
-
     queues.delete_command_queues(namespace_id)
     for ref in {secret_name(namespace_id), *secret_store.namespace_refs(namespace_id)}:
         secret_store.delete(ref)

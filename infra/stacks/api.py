@@ -49,10 +49,11 @@ SQS_NAMESPACE_QUEUES = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttri
                         "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"]
 SQS_EVENT_SOURCE = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
 SQS_COMMANDS = ["sqs:GetQueueUrl", "sqs:SendMessage"]
-# agent secrets and the namespace's configuration/plan secrets, all under SECRETS_PREFIX
-SECRETS = ["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
-           "secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret",
-           "secretsmanager:DescribeSecret"]
+# agent secrets and the namespace's configuration/plan secrets: SecureString
+# parameters under /SECRETS_PREFIX (chalicelib/secret_store.py), KMS-encrypted
+SECRETS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter",
+           "ssm:GetParametersByPath"]
+SECRETS_KEY = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
 XRAY = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 
 
@@ -128,6 +129,7 @@ class ApiStack(Stack):
             "EVENTS_DLQ_NAME": c.events_dlq_name,
             "QUEUE_PREFIX": c.prefix,
             "SECRETS_PREFIX": c.secrets_prefix,
+            "SECRETS_KMS_KEY": c.secrets_key_alias,
             "AGENT_ROLE_ARN": self.agent_role.role_arn,
             "AWS_ACCOUNT_ID": Aws.ACCOUNT_ID,
             **self.data.jwt_settings(),
@@ -202,11 +204,8 @@ class ApiStack(Stack):
                     "Log streams are created by Lambda at run time with generated names; the "
                     "grant is limited to the function's own log group.")
         acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
-                    "X-Ray PutTraceSegments/PutTelemetryRecords"
-                    + (" and Secrets Manager ListSecrets (namespace deletion lists the "
-                       "namespace's secrets by name; no values)" if handler == "app" else "")
-                    + " support no resource-level permissions (Service Authorization "
-                      "Reference: resource type '*').")
+                    "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level "
+                    "permissions (Service Authorization Reference: resource type '*').")
         for finding, reason in self._wildcards.get(handler, []):
             acknowledge(role, finding, reason)
         return role
@@ -250,11 +249,9 @@ class ApiStack(Stack):
             iam.PolicyStatement(sid="EventsQueueUrl", actions=["sqs:GetQueueUrl"],
                                 resources=[self.events_queue.queue_arn]),
             iam.PolicyStatement(sid="NamespaceSecrets", actions=SECRETS,
-                                resources=[self._arn("secretsmanager",
-                                                     f"secret:{c.secrets_prefix}*")]),
-            # Deleting a namespace lists its secrets by name prefix (names only).
-            iam.PolicyStatement(sid="ListNamespaceSecrets",
-                                actions=["secretsmanager:ListSecrets"], resources=["*"]),
+                                resources=[self._arn("ssm", f"parameter/{c.secrets_prefix}*")]),
+            iam.PolicyStatement(sid="SecretsKey", actions=SECRETS_KEY,
+                                resources=[self.data.secrets_key.key_arn]),
             iam.PolicyStatement(sid="AgentSessions", actions=["sts:AssumeRole"],
                                 resources=[f"arn:{Aws.PARTITION}:iam::{Aws.ACCOUNT_ID}:role/"
                                            f"{self.agent_role_name}"]),
@@ -299,11 +296,11 @@ class ApiStack(Stack):
                  f"<AWS::AccountId>:{c.prefix}ns-*]",
                  "Per-namespace command queues (and their DLQs) are created and deleted by the "
                  "API at run time; the grant is limited to the stage's queue-name prefix."),
-                ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:"
-                 f"<AWS::Region>:<AWS::AccountId>:secret:{c.secrets_prefix}*]",
+                ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:"
+                 f"<AWS::Region>:<AWS::AccountId>:parameter/{c.secrets_prefix}*]",
                  "Each namespace's secrets (agent secret, plan and configuration passwords) are "
-                 "created at run time; the grant is limited to the stage's secret-name prefix (Secrets Manager appends a random suffix to "
-                 "every secret ARN)."),
+                 "parameters created at run time under /<stage prefix>/namespaces/<id>/; the "
+                 "grant is limited to the stage's parameter path."),
             ],
             EVENTS_HANDLER: [
                 index,

@@ -65,6 +65,11 @@ class Config:
         return f"{APP_NAME}-{self.stage}/"
 
     @property
+    def secrets_key_alias(self) -> str:
+        """SECRETS_KMS_KEY: the KMS key (by alias) every secret is encrypted with."""
+        return f"alias/{APP_NAME}-{self.stage}-secrets"
+
+    @property
     def events_queue_name(self) -> str:
         return f"{self.prefix}events"
 

@@ -2,6 +2,7 @@
 from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from infra import definitions
@@ -18,6 +19,7 @@ class DataStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
         self.table = self._table()
+        self.secrets_key = self._secrets_key()
         self.user_pool = self.user_pool_client = None
         if not config.external_oidc:
             self._cognito()
@@ -49,6 +51,20 @@ class DataStack(Stack):
             )
         CfnOutput(self, "TableName", value=table.table_name)
         return table
+
+    def _secrets_key(self) -> kms.Key:
+        """The key SSM Parameter Store encrypts every namespace secret with
+        (README, "Where secrets live").  Kept with the data: the secrets are
+        unreadable without it."""
+        key = kms.Key(
+            self, "SecretsKey",
+            alias=self.config.secrets_key_alias,
+            description="Cluster Manager namespace secrets (SSM SecureString parameters)",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        CfnOutput(self, "SecretsKeyArn", value=key.key_arn)
+        return key
 
     def _cognito(self) -> None:
         mfa_required = self.config.cognito_mfa == "required"

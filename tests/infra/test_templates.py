@@ -141,6 +141,31 @@ def test_events_handler_reads_the_events_queue_with_partial_batch_failures(assem
     assert 6 * fn["Properties"]["Timeout"] <= definitions.EVENTS_QUEUE["visibility_timeout_seconds"]
 
 
+def test_indexes_never_copy_what_a_heartbeat_rewrites(assembly):
+    (table,) = assembly.resources(assembly.data, "AWS::DynamoDB::Table").values()
+    projected = 0
+    for index in table["Properties"]["GlobalSecondaryIndexes"]:
+        assert index["Projection"]["ProjectionType"] == "INCLUDE"
+        attributes = index["Projection"]["NonKeyAttributes"]
+        assert "last_seen" not in attributes and not {"gsi2pk", "gsi2sk"} & set(attributes)
+        projected += len(attributes)
+    assert projected <= 100  # DynamoDB's limit over all indexes of a table
+
+
+def test_secrets_are_encrypted_with_a_retained_rotating_key_of_the_stage(templates, assembly):
+    from aws_cdk.assertions import Match
+
+    templates["data"].has_resource("AWS::KMS::Key", {
+        "DeletionPolicy": "Retain",
+        "Properties": Match.object_like({"EnableKeyRotation": True})})
+    templates["data"].has_resource_properties("AWS::KMS::Alias", {
+        "AliasName": f"alias/cluster-manager-{STAGE}-secrets"})
+    for handler, (_, fn) in assembly.functions().items():
+        env = fn["Properties"]["Environment"]["Variables"]
+        assert env["SECRETS_KMS_KEY"] == f"alias/cluster-manager-{STAGE}-secrets", handler
+    assert not assembly.resources(assembly.api, "AWS::SecretsManager::Secret")
+
+
 def test_sweep_runs_every_minute(assembly):
     _, fn = assembly.functions()["sweep"]
     (event,) = fn["Properties"]["Events"].values()
@@ -239,7 +264,7 @@ def check_common(handler: str, g: dict) -> None:
         assert name in group and group.endswith(":*"), group
     for action, resources in g.items():
         assert "*" not in action, (handler, action)
-        assert "*" not in resources or action == "secretsmanager:ListSecrets", (handler, action)
+        assert "*" not in resources, (handler, action)
         if action.startswith("dynamodb:"):
             assert resources == {TABLE_ARN, TABLE_ARN + "/index/*"}, (handler, action)
 
@@ -253,12 +278,13 @@ def test_the_api_function_may_do_only_what_it_calls(assembly):
         assert g.pop(action) == {NS_QUEUES}, action
     events_queue = next(r for r in g.pop("sqs:GetQueueUrl") if "Events" in r)
     assert events_queue.startswith("${EventsQueue")
-    for action in ("secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
-                   "secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret",
-                   "secretsmanager:DescribeSecret"):
+    for action in ("ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter",
+                   "ssm:GetParametersByPath"):
         (resource,) = g.pop(action)
-        assert resource.endswith(f":secret:cluster-manager-{STAGE}/*"), resource
-    assert g.pop("secretsmanager:ListSecrets") == {"*"}   # no resource-level permissions
+        assert resource.endswith(f":parameter/cluster-manager-{STAGE}/*"), resource
+    for action in ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"):
+        (resource,) = g.pop(action)
+        assert "SecretsKey" in resource, resource  # the stage's own key, nothing else
     (agent_role,) = g.pop("sts:AssumeRole")
     assert agent_role.endswith(f":role/{PREFIX}agent-${{AWS::Region}}")
     assert g.pop("ses:SendEmail") == {
