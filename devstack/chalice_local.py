@@ -4,12 +4,17 @@
   keep-alive and writes headers and body in separate sends; with Nagle on,
   the body waits for the client's delayed ACK, adding ~40 ms to every request
   from a keep-alive client.  API Gateway has no such stall.
+- A listen backlog of 1024 instead of socketserver's 5: a burst of parallel
+  clients overflowed it, and the kernel reset or dropped their connections
+  (API Gateway queues them).
 - A method no route has (TRACE, QUERY, …) gets a 4xx JSON error, as API
   Gateway gives, instead of http.server's "501 Unsupported method".
 
     python -m devstack.chalice_local local --host 127.0.0.1 --port 8000 --stage dev
 """
 import sys
+
+LISTEN_BACKLOG = 1024  # capped by net.core.somaxconn (4096 on current kernels)
 
 
 def _method_not_allowed(handler) -> None:
@@ -31,8 +36,9 @@ def _unknown_method(handler, name: str):
 
 def main() -> int:
     from chalice.cli import cli
-    from chalice.local import ChaliceRequestHandler
+    from chalice.local import ChaliceRequestHandler, ThreadedHTTPServer
 
+    ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
     ChaliceRequestHandler.disable_nagle_algorithm = True
     ChaliceRequestHandler.__getattr__ = _unknown_method
     args = sys.argv[1:]
