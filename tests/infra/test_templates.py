@@ -137,6 +137,8 @@ def test_events_handler_reads_the_events_queue_with_partial_batch_failures(assem
     assert event["Properties"]["Queue"] == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert event["Properties"]["BatchSize"] == definitions.EVENTS_QUEUE["batch_size"]
     assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # heartbeats share invocations at scale (bench/cost.py)
+    assert event["Properties"]["MaximumBatchingWindowInSeconds"] == 1
     # AWS's advice: the queue's visibility timeout is at least 6× the function's timeout
     assert 6 * fn["Properties"]["Timeout"] <= definitions.EVENTS_QUEUE["visibility_timeout_seconds"]
 

@@ -101,3 +101,27 @@ def test_indexes_do_not_copy_last_seen(ref):
     assert entry.namespace_id == ref["namespace_id"] and entry.last_seen is None
     (found,) = models.Item.lookup.query(models.namespace_pk(ref["namespace_id"]))
     assert found.event_key and found.last_seen is None and found.gsi2sk is None
+
+
+class Context:
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def get_remaining_time_in_millis(self):
+        return int(self.seconds * 1000)
+
+
+def test_one_scheduled_sweep_runs_liveness_passes_every_15_s_of_its_minute(private_table, monkeypatch):
+    from chalicelib.events import sweeps
+
+    monkeypatch.setenv("SWEEP_SECONDS", "60")
+    monkeypatch.setenv("LIVENESS_PASS_SECONDS", "15")
+    waits = []
+    report = sweeps.scheduled(Context(55), sleep=waits.append)
+    assert report["passes"] == 4 and len(waits) == 3
+    assert all(0 < w <= 45 for w in waits)
+    assert set(report) == {"namespaces", "commands", "invitations", "environments", "passes"}
+    # a function with little time left stops early instead of timing out
+    assert sweeps.scheduled(Context(12), sleep=waits.append)["passes"] == 1
+    monkeypatch.setenv("SWEEP_SECONDS", "1")  # the tests' stack: one pass per firing
+    assert sweeps.scheduled(Context(55), sleep=waits.append)["passes"] == 1
