@@ -13,6 +13,8 @@ one IAM grant or one listing covers a namespace.
 """
 import json
 import os
+import secrets
+from contextlib import contextmanager
 
 from chalicelib import aws, settings
 
@@ -27,6 +29,26 @@ def namespace_path(namespace_id: str) -> str:
 
 def ref(namespace_id: str, kind: str, name: str) -> str:
     return f"{namespace_path(namespace_id)}{kind}/{name}"
+
+
+@contextmanager
+def staged(namespace_id: str, kind: str, name: str, values: dict, old_ref: str | None):
+    """Write ``values`` under a fresh, per-write reference and yield it (None
+    when there is nothing to keep); the caller saves the item that points to
+    it inside the ``with``.  If that save fails (a lost race), the fresh
+    secret is removed; if it succeeds, the one it replaces is.  So the stored
+    settings and the stored secret always belong to the same accepted write."""
+    new_ref = ref(namespace_id, kind, f"{name}/{secrets.token_hex(8)}") if values else None
+    if new_ref:
+        put(new_ref, values)
+    try:
+        yield new_ref
+    except BaseException:
+        if new_ref:
+            delete(new_ref)
+        raise
+    if old_ref and old_ref != new_ref:
+        delete(old_ref)
 
 
 def put(secret_ref: str, values: dict) -> None:

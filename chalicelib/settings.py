@@ -19,6 +19,7 @@ DEFAULTS = {
     "SWEEP_SECONDS": "60",
     "LIVENESS_PASS_SECONDS": "15",
     "COMMAND_TIMEOUT_SECONDS": "600",
+    "PLAN_LOOKUP_SECONDS": "10",
     "AGENT_IMAGE": "ghcr.io/cluster-manager/agent:1.0.0",
     "OPERATOR_IMAGE": "ghcr.io/cluster-manager/operator:1.0.0",
     "MAIL_FROM": "no-reply@cluster-manager.example.com",
@@ -113,6 +114,12 @@ def liveness_pass_seconds() -> float:
 
 def command_timeout_seconds() -> int:
     return int(get("COMMAND_TIMEOUT_SECONDS"))
+
+
+def plan_lookup_seconds() -> float:
+    """How long adding an existing plan waits for the agent to look it up in
+    the cluster (well inside API Gateway's 29 s)."""
+    return float(get("PLAN_LOOKUP_SECONDS"))
 
 
 def agent_image() -> str:

@@ -4,6 +4,7 @@ Besides the creator's bearer token these accept the namespace's own
 credentials (``Authorization: Agent <namespace_id>:<secret>``), which is what
 the reconfiguration script sends."""
 from chalicelib.api import views
+from chalicelib.catalogue import CATALOGUE
 from chalicelib.api.routing import Routes, validate
 from chalicelib.domain import configuration, plans
 from chalicelib.domain.access import VIEW, authorize
@@ -12,7 +13,14 @@ from chalicelib.errors import BadRequest
 routes = Routes(__name__, tag="configuration")
 
 NS = "/clusters/{cluster_id}/namespaces/{namespace}"
-SECTION_SCHEMAS = {"ingress": "IngressConfig", "registry": "RegistryConfig", "proxy": "ProxyConfig"}
+SECTION_SCHEMAS = {g.name: f"{g.name.capitalize()}Config" for g in CATALOGUE.sections}
+
+
+@routes.route("/catalogue", "GET", response="CatalogueDocument",
+              summary="Every plan type and configuration section: fields, required, secret, "
+                      "limits, cluster rules and prompts (the source of forms and files)")
+def get_catalogue(call):
+    return CATALOGUE.public()
 
 
 @routes.route(NS + "/configuration", "GET", response="NamespaceConfiguration", auth="user_or_agent",

@@ -5,16 +5,19 @@ Responses are plain dicts built in ``views``; the tests check them against
 these models through the OpenAPI document.  Imported only on the first
 request that needs validation (pydantic is not free at cold start).
 """
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
+
+from chalicelib.catalogue import CATALOGUE, PLAN_NAME
+from chalicelib.catalogue import Field as CatalogueField
 
 ClusterType = Literal["openshift", "kubernetes"]
 Platform = Literal["generic", "eks", "aks", "gke"]
 InstallationType = Literal["connected", "standalone"]
 NamespaceStatus = Literal["waiting_for_connection", "connected", "disconnected"]
 
-NAME_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 NAME_HELP = "1-100 printable characters, not only spaces"
 Description = Field(default=None, max_length=1000)
 
@@ -37,11 +40,13 @@ class ClusterUpdate(Strict):
     name: Optional[str] = Field(default=None, min_length=1, max_length=100,
                                 pattern=NAME_PATTERN, description=NAME_HELP)
     description: Optional[str] = Description
+    platform: Optional[Platform] = Field(
+        default=None, description="Where the cluster runs; 'eks' enables AWS ECR registries")
 
     @model_validator(mode="after")
     def _something(self):
         if not self.model_fields_set:
-            raise ValueError("send at least one of 'name' or 'description'")
+            raise ValueError("send at least one of 'name', 'description' or 'platform'")
         if "name" in self.model_fields_set and self.name is None:
             raise ValueError("'name' cannot be null; a cluster always has a name")
         return self
@@ -297,31 +302,57 @@ class ActivityPage(BaseModel):
 
 # --- configuration and plans --------------------------------------------------
 
-class IngressConfig(Strict):
-    type: Literal["openshift_route", "ingress"]
-    domain: Optional[str] = Field(default=None, max_length=253)
-    tls: bool
+def _catalogue_field(f: CatalogueField):
+    """A catalogue field as an optional pydantic field.  Types and lengths are
+    enforced here; patterns and ranges are documented here and checked by
+    the domain, whose messages say how to fix a value."""
+    documented = {k: getattr(f, k) for k in ("pattern", "minimum", "maximum", "format")
+                  if getattr(f, k) is not None}
+    if f.secret:
+        documented["writeOnly"] = True
+    if f.default is not None:
+        documented["default"] = f.default
+    lengths = {"max_length": f.max_length} if f.type == "string" and f.max_length else {}
+    python_type = {"string": str, "integer": int, "boolean": bool}[f.type]
+    description = f.description + (" (write-only)" if f.secret and "write-only" not in
+                                   f.description else "")
+    return (Optional[python_type], Field(default=None, description=description,
+                                         json_schema_extra=documented or None, **lengths))
 
 
-class RegistryConfig(Strict):
-    type: Literal["openshift3", "openshift4", "ecr", "generic_auth", "generic"]
-    pull_url: Optional[str] = Field(default=None, max_length=512)
-    push_url: Optional[str] = Field(default=None, max_length=512)
-    name: Optional[str] = Field(default=None, max_length=256)
-    secret: Optional[str] = Field(default=None, max_length=4096, description="Write-only")
+def _choice(values: tuple):
+    return bool if set(values) == {True, False} else Literal[values]
 
 
-class ProxyConfig(Strict):
-    enabled: bool
-    host: Optional[str] = Field(default=None, max_length=253)
-    port: Optional[int] = None
-    user: Optional[str] = Field(default=None, max_length=256)
-    password: Optional[str] = Field(default=None, max_length=1024, description="Write-only")
-    no_proxy: Optional[str] = Field(default=None, max_length=4096)
+def section_model(group) -> type[BaseModel]:
+    """The request model of a configuration section, from the catalogue."""
+    fields = {group.discriminator: (_choice(group.values), ...)}
+    fields |= {name: _catalogue_field(f) for name, f in group.all_fields().items()}
+    return create_model(f"{group.name.capitalize()}Config", __base__=Strict, **fields)
+
+
+def plan_model(catalogue) -> type[BaseModel]:
+    """The plan request model: the common fields, then every type's fields."""
+    fields = {
+        "existing": (Optional[str], Field(default=None, max_length=63,
+                                          description="Add an existing plan by name (alone)")),
+        "name": _catalogue_field(PLAN_NAME),
+        "kind": (Optional[Literal[tuple(g.name for g in catalogue.plans)]], None),
+        "type": (Optional[Literal[catalogue.plan_types]], None),
+    }
+    fields |= {name: _catalogue_field(f) for name, f in catalogue.plan_fields().items()}
+    return create_model("PlanCreate", __base__=Strict, **fields)
+
+
+SECTION_MODELS = {g.name: section_model(g) for g in CATALOGUE.sections}
+globals().update({model.__name__: model for model in SECTION_MODELS.values()})
+SectionName = Literal[tuple(g.name for g in CATALOGUE.sections)]
+PlanKind = Literal[tuple(g.name for g in CATALOGUE.plans)]
+PlanType = Literal[CATALOGUE.plan_types]
 
 
 class ConfigurationSection(BaseModel):
-    section: Literal["ingress", "registry", "proxy"]
+    section: SectionName
     result: Optional[Literal["created", "updated", "unchanged"]] = None
     settings: dict
     updated_at: Optional[str]
@@ -333,21 +364,7 @@ class NamespaceConfiguration(BaseModel):
     plans: list["Plan"]
 
 
-class PlanCreate(Strict):
-    existing: Optional[str] = Field(default=None, max_length=63,
-                                    description="Add an existing plan by name (alone)")
-    name: Optional[str] = Field(default=None, max_length=63)
-    kind: Optional[Literal["database", "storage"]] = None
-    type: Optional[Literal["postgres", "ephemeral", "minio", "s3"]] = None
-    host: Optional[str] = Field(default=None, max_length=253)
-    port: Optional[int] = None
-    database: Optional[str] = Field(default=None, max_length=128)
-    user: Optional[str] = Field(default=None, max_length=128)
-    password: Optional[str] = Field(default=None, max_length=1024, description="Write-only")
-    endpoint: Optional[str] = Field(default=None, max_length=512)
-    access_key: Optional[str] = Field(default=None, max_length=256)
-    secret_key: Optional[str] = Field(default=None, max_length=1024, description="Write-only")
-    region: Optional[str] = Field(default=None, max_length=32)
+PlanCreate = plan_model(CATALOGUE)
 
 
 class PlanToggle(Strict):
@@ -356,10 +373,13 @@ class PlanToggle(Strict):
 
 class Plan(BaseModel):
     name: str
-    kind: Literal["database", "storage"]
-    type: Literal["postgres", "ephemeral", "minio", "s3"]
+    kind: PlanKind
+    type: PlanType
     active: bool
     settings: dict
+    missing_secrets: list[str] = Field(
+        default=[], description="Secret fields the plan has no value for yet (registered from "
+                                "the cluster): send the whole plan, then activate it")
     created_at: Optional[str]
     updated_at: Optional[str]
     updated_by: Optional[str]
@@ -372,6 +392,67 @@ class PlanSaved(Plan):
 class PlanPage(BaseModel):
     items: list[Plan]
     next_token: Optional[str]
+
+
+class CatalogueFieldInfo(BaseModel):
+    name: str
+    label: str
+    type: Literal["string", "integer", "boolean"]
+    required: bool
+    secret: bool = Field(description="Write-only: reads show '***'")
+    description: str
+    prompt: Optional[str] = Field(description="The reconfiguration script's question")
+    option: Optional[str] = Field(description="The reconfiguration script's --option")
+    default: Optional[Union[str, int, bool]] = None
+    min_length: Optional[int] = None
+    max_length: Optional[int] = None
+    pattern: Optional[str] = None
+    minimum: Optional[int] = None
+    maximum: Optional[int] = None
+    format: Optional[str] = None
+
+
+class CatalogueRequires(BaseModel):
+    cluster_type: Optional[list[ClusterType]] = None
+    platform: Optional[list[Platform]] = None
+
+
+class CataloguePlanType(BaseModel):
+    type: str
+    label: str
+    note: Optional[str]
+    requires: CatalogueRequires
+    fields: list[CatalogueFieldInfo]
+
+
+class CataloguePlanKind(BaseModel):
+    kind: str
+    label: str
+    prompt: str
+    types: list[CataloguePlanType]
+
+
+class CatalogueVariant(BaseModel):
+    value: Union[str, bool]
+    label: str
+    note: Optional[str]
+    requires: CatalogueRequires
+    fields: list[CatalogueFieldInfo]
+
+
+class CatalogueSection(BaseModel):
+    section: str
+    label: str
+    prompt: str
+    discriminator: str
+    variants: list[CatalogueVariant]
+
+
+class CatalogueDocument(BaseModel):
+    plan_common: list[CatalogueFieldInfo] = Field(description="Fields every plan has besides "
+                                                              "kind and type")
+    plans: list[CataloguePlanKind]
+    sections: list[CatalogueSection]
 
 
 class S3Policy(BaseModel):
@@ -390,8 +471,9 @@ class EnvironmentCreate(Strict):
                                                   "not mendix-operator or mendix-agent")
     database_plan: str = Field(max_length=63)
     storage_plan: str = Field(max_length=63)
-    app: Optional[str] = Field(default=None, min_length=1, max_length=100,
-                               description="The app's name (defaults to the environment's)")
+    app: Optional[str] = Field(default=None, min_length=1, max_length=100, pattern=NAME_PATTERN,
+                               description="The app's name (defaults to the environment's); "
+                                           + NAME_HELP)
 
 
 class Environment(BaseModel):

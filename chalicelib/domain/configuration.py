@@ -8,16 +8,15 @@ included) with secret references; a namespace that is not connected gets it
 when its agent connects.
 """
 import json
-import re
 
 from chalicelib import clock, db, models, secret_store
+from chalicelib.catalogue import CATALOGUE
+from chalicelib.domain import forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.errors import NotFound, Unprocessable
 
-SECTIONS = ("ingress", "registry", "proxy")
+SECTIONS = tuple(g.name for g in CATALOGUE.sections)
 MASK = "***"
-_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$")
-_REGISTRY_URL = re.compile(r"^[a-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._/-]*)?$")
 
 
 def invalid(section: str, problems: list[str]) -> Unprocessable:
@@ -25,79 +24,42 @@ def invalid(section: str, problems: list[str]) -> Unprocessable:
                          code=f"invalid_{section}")
 
 
-def check_ingress(cluster, body: dict) -> tuple[dict, dict]:
-    problems = []
-    kind, domain = body["type"], body.get("domain")
-    if kind == "openshift_route" and cluster.type != "openshift":
-        problems.append("type 'openshift_route' works only on OpenShift clusters; this cluster is "
-                        "'kubernetes', so use type 'ingress' with a domain")
-    if kind == "ingress" and not domain:
-        problems.append("type 'ingress' needs 'domain', the DNS name your apps get subdomains of "
-                        "(e.g. 'apps.example.com')")
-    if domain and not _HOSTNAME.match(domain):
-        problems.append(f"domain {domain!r} is not a DNS name (lowercase letters, digits, '-' "
-                        "and dots, e.g. 'apps.example.com')")
-    if problems:
-        raise invalid("ingress", problems)
-    return {"type": kind, "domain": domain, "tls": body["tls"]}, {}
+def _registry_rules(settings: dict, secrets: dict, problems: list) -> None:
+    if "push_url" in settings:  # pushed where it is pulled from, unless told otherwise
+        settings["push_url"] = settings["push_url"] or settings["pull_url"]
 
 
-def check_registry(cluster, body: dict) -> tuple[dict, dict]:
-    problems = []
-    kind = body["type"]
-    pull, push, name, secret = (body.get(k) for k in ("pull_url", "push_url", "name", "secret"))
-    if kind in ("openshift3", "openshift4") and cluster.type != "openshift":
-        problems.append(f"type {kind!r} (an OpenShift registry) works only on OpenShift clusters")
-    if kind == "ecr" and cluster.platform != "eks":
-        problems.append("type 'ecr' (AWS ECR) works only on clusters running on AWS EKS; mark the "
-                        "cluster with platform 'eks' (PATCH is not enough: set it at creation) or "
-                        "pick another registry type")
-    if kind in ("ecr", "generic", "generic_auth") and not pull:
-        problems.append(f"type {kind!r} needs 'pull_url', where the cluster pulls images from "
-                        "(e.g. 'registry.example.com/apps')")
-    if kind == "generic_auth" and not (name and secret):
-        problems.append("type 'generic_auth' needs 'name' (the registry user) and 'secret' "
-                        "(its password or token)")
-    if kind == "generic" and (name or secret):
-        problems.append("type 'generic' is a registry without authentication; drop 'name' and "
-                        "'secret' or use type 'generic_auth'")
-    for field, url in (("pull_url", pull), ("push_url", push)):
-        if url and not _REGISTRY_URL.match(url):
-            problems.append(f"{field} {url!r} is not a registry address like "
-                            "'registry.example.com:5000/apps' (no scheme)")
-    if problems:
-        raise invalid("registry", problems)
-    settings = {"type": kind, "pull_url": pull, "push_url": push or pull,
-                "name": name if kind == "generic_auth" else None}
-    return settings, ({"secret": secret} if kind == "generic_auth" else {})
-
-
-def check_proxy(cluster, body: dict) -> tuple[dict, dict]:
-    if not body["enabled"]:
-        extra = [k for k in ("host", "port", "user", "password", "no_proxy") if body.get(k)]
-        if extra:
-            raise invalid("proxy", [f"with enabled false, leave out {', '.join(extra)}"])
-        return {"enabled": False}, {}
-    problems = []
-    host, port, user, password = (body.get(k) for k in ("host", "port", "user", "password"))
-    if not host or not _HOSTNAME.match(host.lower()):
-        problems.append("'host' must be the proxy's DNS name or IP address (e.g. 'proxy.corp.example')")
-    if port is None or not 1 <= port <= 65535:
-        problems.append("'port' must be a number from 1 to 65535 (e.g. 3128)")
-    if bool(user) != bool(password):
+def _proxy_rules(settings: dict, secrets: dict, problems: list) -> None:
+    if not settings.get("enabled"):
+        return
+    if bool(settings["user"]) != bool(secrets.get("password")):
         problems.append("'user' and 'password' go together: give both or neither")
-    no_proxy = body.get("no_proxy")
-    if no_proxy and any(not part.strip() for part in no_proxy.split(",")):
-        problems.append("'no_proxy' is a comma-separated list of hosts or domains, e.g. "
-                        "'localhost,.svc,10.0.0.0/8'")
+    if settings["host"]:
+        settings["host"] = settings["host"].lower()
+
+
+SPECIAL_RULES = {"registry": _registry_rules, "proxy": _proxy_rules}
+
+
+def check_section(section: str, cluster, body: dict) -> tuple[dict, dict]:
+    """``(settings, secrets)`` of one section, by the catalogue and the few
+    rules of its own, or 422 naming every problem."""
+    group = CATALOGUE.section(section)
+    value = body.get(group.discriminator)
+    variant = group.variant(value)
+    if variant is None:
+        raise invalid(section, [f"{group.discriminator!r} must be one of "
+                                + ", ".join(forms.shown(v) for v in group.values)])
+    subject = (f"type {value!r}" if group.discriminator == "type"
+               else f"with {group.discriminator} {forms.shown(value)}")
+    settings, secrets, problems = forms.check(group, variant, body, cluster, subject=subject,
+                                              others=group.all_fields())
+    settings = {group.discriminator: value, **settings}
+    if section in SPECIAL_RULES:
+        SPECIAL_RULES[section](settings, secrets, problems)
     if problems:
-        raise invalid("proxy", problems)
-    settings = {"enabled": True, "host": host.lower(), "port": port, "user": user,
-                "no_proxy": no_proxy}
-    return settings, ({"password": password} if password else {})
-
-
-CHECKS = {"ingress": check_ingress, "registry": check_registry, "proxy": check_proxy}
+        raise invalid(section, problems)
+    return settings, secrets
 
 
 def _section_or_404(section: str) -> None:
@@ -118,11 +80,9 @@ def _load(namespace, section):
 def masked(item) -> dict:
     """A section as the API shows it: secrets replaced by ``"***"``."""
     settings = json.loads(item.settings)
-    if item.section == "registry" and item.secret_ref:
-        settings["secret"] = MASK
-    if item.section == "proxy" and item.secret_ref:
-        settings["password"] = MASK
-    return settings
+    group = CATALOGUE.section(item.section)
+    return forms.mask(group.variant(settings.get(group.discriminator)), settings,
+                      bool(item.secret_ref), MASK)
 
 
 def get_section(principal, cluster_id: str, name: str, section: str):
@@ -141,25 +101,23 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
     _section_or_404(section)
     grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
     namespace = grant.target
-    settings, secrets = CHECKS[section](grant.cluster, body)
+    settings, secrets = check_section(section, grant.cluster, body)
     item = _load(namespace, section)
     result = "created" if item is None else "updated"
-    secret_ref = secret_store.ref(namespace.namespace_id, "config", section) if secrets else None
     if item is not None and json.loads(item.settings) == settings and not secrets \
             and not item.secret_ref:
         return item, "unchanged"
-    if secrets:
-        secret_store.put(secret_ref, secrets)
     item = item or models.Configuration(models.namespace_pk(namespace.namespace_id),
                                         models.config_sk(section), section=section,
                                         created_at=clock.now_iso())
-    old_ref = item.secret_ref
     item.type = settings.get("type")
-    item.settings, item.secret_ref = json.dumps(settings), secret_ref
+    item.settings = json.dumps(settings)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
-    db.save_or_conflict(item, f"The {section} configuration")
-    if old_ref and not secret_ref:
-        secret_store.delete(old_ref)
+    with secret_store.staged(namespace.namespace_id, "config", section, secrets,
+                             item.secret_ref) as item.secret_ref:
+        db.save_or_conflict(item, f"The {section} configuration",
+                            condition=models.Item.pk.does_not_exist() if result == "created"
+                            else None)
     push(namespace, reason=f"{section} {result}")
     return item, result
 

@@ -34,6 +34,7 @@ MATRIX = {
     ("GET", "/openapi.json"): expect(200, 200, 200, 200, 200, anonymous=200, agent=200),
     ("POST", "/agent/session"): expect(401, 401, 401, 401, 401),
     ("GET", "/roles"): EVERYONE,
+    ("GET", "/catalogue"): EVERYONE,
     ("POST", "/clusters"): expect(201, 201, 201, 201, 201),
     ("GET", "/clusters"): EVERYONE,
     ("GET", "/clusters/{cluster_id}"): EVERYONE,

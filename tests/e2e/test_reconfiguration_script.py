@@ -117,7 +117,8 @@ def test_initial_configuration_end_to_end(ns, tmp_path):
     assert sections == {
         "ingress": {"type": "ingress", "domain": "apps.example.com", "tls": True},
         "registry": {"type": "generic_auth", "pull_url": "registry.example.com/apps",
-                     "push_url": "registry.example.com/apps", "name": "robot", "secret": "***"},
+                     "push_url": "registry.example.com/apps", "repository": None,
+                     "name": "robot", "secret": "***"},
         "proxy": {"enabled": True, "host": "proxy.example.com", "port": 3128, "user": "squid",
                   "no_proxy": "localhost,.svc", "password": "***"},
     }
@@ -125,7 +126,8 @@ def test_initial_configuration_end_to_end(ns, tmp_path):
     assert plans["pg-main"]["settings"] == {"host": "db.example.com", "port": 5432,
                                             "database": "apps", "user": "mendix", "password": "***"}
     assert plans["files"]["settings"] == {"endpoint": "https://minio.example.com",
-                                          "access_key": "minio-ak", "secret_key": "***"}
+                                          "access_key": "minio-ak", "secret_key": "***",
+                                          "prevent_data_deletion": False}
     assert plans["pg-main"]["updated_by"] == "agent:team-a"
     listed = ns.user.get(PLANS, **ns.where).json()["items"]
     assert {p["name"] for p in listed} == {"pg-main", "files"}
@@ -255,7 +257,7 @@ def test_non_interactive_run(user, tmp_path):
                                  "user": "ops", "no_proxy": None, "password": "***"}
     assert plans["scratch"]["type"] == "ephemeral"
     assert plans["buckets"]["settings"] == {"region": "eu-west-1", "access_key": "AKIAEXAMPLE",
-                                            "secret_key": "***"}
+                                            "secret_key": "***", "prevent_data_deletion": False}
 
     again = run("--config", str(config), "--registry", "ecr",
                 "--registry-pull-url", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apps")
