@@ -15,6 +15,7 @@ batching at each scale; the fixed monthly cost is printed apart.
 ``<!-- cost:begin -->`` / ``<!-- cost:end -->`` markers) with this output.
 """
 import argparse
+import json
 import math
 import re
 import sys
@@ -163,8 +164,8 @@ def price(q: dict, fixed: dict, namespaces: int) -> dict:
                             + api_inv * API_INVOCATION_S * API_MB / 1024) * PRICE["lambda_gb_s"],
         "DynamoDB writes": q["wru"] * PRICE["ddb_wru"],
         "DynamoDB reads": q["rru"] * PRICE["ddb_rru"],
-        "X-Ray traces": (traced(events_inv * s / MONTH) + traced(api_inv * s / MONTH))
-                        * MONTH / s * PRICE["xray_trace"],
+        # the API function only: the events function is not traced (infra/stacks/api.py)
+        "X-Ray traces": traced(api_inv * s / MONTH) * MONTH / s * PRICE["xray_trace"],
         "CloudWatch Logs": ((events_inv + api_inv) * LOG_KB_PER_INVOCATION
                             + api_inv * ACCESS_LOG_KB) / 1024 / 1024 * PRICE["logs_gb"],
         "Secrets (SSM standard parameters, KMS requests)": q["kms"] * PRICE["kms_request"],
@@ -230,7 +231,7 @@ def render(m: dict, md: dict) -> str:
       f"{EVENTS_INVOCATION_S * 1000:.0f} ms at {EVENTS_MB} MB, a session refresh "
       f"{API_INVOCATION_S * 1000:.0f} ms at {API_MB} MB; ~{LOG_KB_PER_INVOCATION} KB of logs per "
       f"invocation; Lambda's {POLLERS} pollers gather up to {BATCH_MAX} events for at most "
-      f"{BATCH_WINDOW_S} s per batch; X-Ray keeps 1 trace/s + 5 % per function. Secrets are SSM "
+      f"{BATCH_WINDOW_S} s per batch; X-Ray keeps 1 trace/s + 5 % of the API function's invocations (the events function is not traced). Secrets are SSM "
       "Parameter Store standard parameters (no monthly charge) under one KMS key.")
     return "\n".join(out)
 
@@ -251,8 +252,15 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=8.0,
                         help="long enough for two session refreshes (every 240 s)")
     parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument("--save", metavar="FILE", help="also write the measurement (JSON)")
+    parser.add_argument("--load", metavar="FILE", help="price a saved measurement, no run")
     args = parser.parse_args()
-    m = measure(args.agents, args.minutes)
+    if args.load:
+        m = json.loads(Path(args.load).read_text())
+    else:
+        m = measure(args.agents, args.minutes)
+    if args.save:
+        Path(args.save).write_text(json.dumps(m))
     md = model(m)
     text = render(m, md)
     print()

@@ -64,6 +64,7 @@ class FunctionSpec:
     name: str           # suffix of the function name (<prefix><name>)
     timeout: int        # seconds
     memory_key: str     # Config attribute with the memory size
+    traced: bool = True  # X-Ray active tracing
 
 
 FUNCTIONS = {
@@ -72,7 +73,11 @@ FUNCTIONS = {
     # ≤ 1/6 of the events queue's visibility timeout (AWS's advice for SQS sources).
     "handle_agent_events": FunctionSpec("handle_agent_events", "agent-events",
                                         definitions.EVENTS_QUEUE["visibility_timeout_seconds"] // 6,
-                                        "worker_memory_mb"),
+                                        "worker_memory_mb",
+                                        # Lambda traces 1 invocation/s + 5 % and that cannot be
+                                        # lowered: ~$13/month for heartbeat batches alone
+                                        # (README, "What it costs at idle"); errors still alarm
+                                        traced=False),
     # Runs every minute: it must be done before the next one starts.
     "sweep": FunctionSpec("sweep", "sweep", 55, "worker_memory_mb"),
 }
@@ -375,6 +380,8 @@ class ApiStack(Stack):
                 role = self.roles[handler]
                 fn.add_property_override("Timeout", spec.timeout)
                 fn.add_property_override("MemorySize", getattr(self.config, spec.memory_key))
+                if not spec.traced:
+                    fn.add_property_override("Tracing", "PassThrough")
             self.function_names[handler] = name
             fn.add_property_override("FunctionName", name)
             fn.add_property_override("Role", role.role_arn)
