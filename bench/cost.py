@@ -35,6 +35,8 @@ PRICE = {
     "lambda_gb_s": 0.0000166667,  # x86_64
     "ddb_wru": 0.625e-6,  # on-demand
     "ddb_rru": 0.125e-6,
+    "ddb_wcu_hour": 0.00065,  # provisioned
+    "ddb_rcu_hour": 0.00013,
     "xray_trace": 5.00e-6,
     "logs_gb": 0.50,
     "kms_key_month": 1.00,
@@ -50,6 +52,20 @@ POLLERS, POLL_WAIT_S = 5, 20  # Lambda's idle long polls on the events queue
 BATCH_WINDOW_S, BATCH_MAX = 1, 10  # the events source's batching (app.py)
 XRAY_RESERVOIR_PER_S, XRAY_RATE = 1.0, 0.05  # X-Ray's default sampling rule
 ALARMS = 5  # standard alarms (infra/stacks/api.py)
+HOURS = MONTH / 3600
+
+
+def provisioned_cost(wru_per_s: float, rru_per_s: float) -> float:
+    """DynamoDB with dynamodb_capacity=provisioned: auto scaling keeps the
+    capacity at ~1/target of the load, never below its minimum (table and each
+    index; infra/stacks/config.py PROVISIONED)."""
+    from infra.stacks.config import PROVISIONED
+
+    target = PROVISIONED["target_percent"] / 100
+    floors = 3 * PROVISIONED["min"]  # the table and its two indexes
+    wcu = max(floors, wru_per_s / target)
+    rcu = max(floors, rru_per_s / target)
+    return (wcu * PRICE["ddb_wcu_hour"] + rcu * PRICE["ddb_rcu_hour"]) * HOURS
 
 
 def batch_size(events_per_s: float) -> float:
@@ -148,16 +164,21 @@ def model(m: dict) -> dict:
             "wu_per_heartbeat": units(r, "write") / heartbeats if heartbeats else float("nan")}
 
 
-def price(q: dict, fixed: dict, namespaces: int) -> dict:
-    """Cost lines for ``namespaces`` connected namespaces, per namespace-month."""
+def price(q: dict, fixed: dict, namespaces: int, refresh_factor: float = 1.0) -> dict:
+    """Cost lines for ``namespaces`` connected namespaces, per namespace-month
+    (``refresh_factor`` scales the agents' session refreshes: a what-if)."""
     s = namespaces
+    q = {**q, "api_requests": q["api_requests"] * refresh_factor}
     events_per_s = q["events"] * s / MONTH
     batch = batch_size(events_per_s)
     events_inv = q["events"] / batch  # per namespace-month
     api_inv = q["api_requests"]
     lines = {
         "SQS: agent long polls + heartbeats": (q["agent_receive"] + q["agent_send"]) * PRICE["sqs_request"],
-        "SQS: Lambda's receives + deletes per batch": 2 * events_inv * PRICE["sqs_request"],
+        # a delete per batch; receives beyond the pollers' idle long polls (in the fixed cost)
+        "SQS: Lambda's deletes (+ receives beyond its idle polls)":
+            (events_inv + max(0.0, events_inv - POLLERS / POLL_WAIT_S * MONTH / s))
+            * PRICE["sqs_request"],
         "API Gateway: session refreshes": api_inv * PRICE["apigw_request"],
         "Lambda requests": (events_inv + api_inv) * PRICE["lambda_request"],
         "Lambda duration": (events_inv * EVENTS_INVOCATION_S * EVENTS_MB / 1024
@@ -171,7 +192,12 @@ def price(q: dict, fixed: dict, namespaces: int) -> dict:
         "Secrets (SSM standard parameters, KMS requests)": q["kms"] * PRICE["kms_request"],
     }
     lines["fixed cost shared"] = fixed_cost(fixed)["total"] / s
-    return {"lines": lines, "total": sum(lines.values()), "batch": batch}
+    total = sum(lines.values())
+    on_demand_ddb = lines["DynamoDB writes"] + lines["DynamoDB reads"] + fixed["sweep_rru"] * PRICE["ddb_rru"] / s
+    provisioned = provisioned_cost((q["wru"] * s) / MONTH,
+                                   (q["rru"] * s + fixed["sweep_rru"]) / MONTH) / s
+    return {"lines": lines, "total": total, "batch": batch,
+            "total_provisioned": total - on_demand_ddb + provisioned}
 
 
 def fixed_cost(fixed: dict) -> dict:
@@ -195,6 +221,8 @@ def fixed_cost(fixed: dict) -> dict:
 def render(m: dict, md: dict) -> str:
     q, scales = md["per_ns"], (1, 100, 1000)
     priced = {s: price(q, md["fixed"], s) for s in scales}
+    # what-if: agents refreshing their session every 15 min instead of every 240 s
+    slower = {s: price(q, md["fixed"], s, refresh_factor=240 / 900) for s in scales}
     out = []
     w = out.append
     w(f"Measured by `bench/cost.py`: {m['agents']} idle agents, {m['seconds'] / 60:.1f} min on the "
@@ -220,6 +248,10 @@ def render(m: dict, md: dict) -> str:
     for line in priced[1]["lines"]:
         w(f"| {line} | " + " | ".join(f"{priced[s]['lines'][line]:.4f}" for s in scales) + " |")
     w("| **total** | " + " | ".join(f"**{priced[s]['total']:.3f}**" for s in scales) + " |")
+    w("| total with `dynamodb_capacity=provisioned` (auto scaling at 70 %) | "
+      + " | ".join(f"{priced[s]['total_provisioned']:.3f}" for s in scales) + " |")
+    w("| … and agents refreshing sessions every 15 min instead of 4 (what-if) | "
+      + " | ".join(f"{slower[s]['total_provisioned']:.3f}" for s in scales) + " |")
     w("| (events per Lambda invocation) | " + " | ".join(f"{priced[s]['batch']:.1f}" for s in scales) + " |")
     w("")
     fixed = fixed_cost(md["fixed"])
@@ -270,9 +302,10 @@ def main() -> None:
     for key, count in sorted(m["report"]["requests"].items()):
         print(f"  {key:55s} {count:>7}")
     print(f"agents' status at the end: {m['statuses']}")
-    total_1000 = price(md["per_ns"], md["fixed"], 1000)["total"]
+    at_1000 = price(md["per_ns"], md["fixed"], 1000)
     print(f"write units per heartbeat: {md['wu_per_heartbeat']:.2f} (target <= 2); "
-          f"$ per namespace-month at 1,000: {total_1000:.3f} (target <= 0.20)")
+          f"$ per namespace-month at 1,000: {at_1000['total']:.3f} on-demand, "
+          f"{at_1000['total_provisioned']:.3f} provisioned (target <= 0.20)")
     if args.write_readme:
         write_readme(text)
     if not math.isfinite(md["wu_per_heartbeat"]):
