@@ -1,13 +1,15 @@
 """Small helpers around PynamoDB: transactions, whole-partition reads, purges."""
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError, DeleteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import Conflict
 from chalicelib.models import Item
 
 
-def transaction() -> TransactWrite:
-    """A TransactWrite on the models' own connection (no second client)."""
+def transaction():
+    """A TransactWrite on the models' own connection (no second client);
+    imported on first use (cold start: GET requests never need it)."""
+    from pynamodb.transactions import TransactWrite
+
     return TransactWrite(connection=Item._get_connection().connection)
 
 
