@@ -37,7 +37,14 @@ def read_partition(pk: str, prefix: str | None = None) -> list:
 
 
 def page(pk: str, prefix: str, limit: int, start_key: dict | None, *, newest_first=False):
-    """One page of a partition: (items, last_evaluated_key)."""
+    """One page of a partition: (items, last_evaluated_key).  A start key
+    outside the listed range (another partition, another item type) is a 400."""
+    if start_key is not None and not (
+            start_key.get("pk", {}).get("S") == pk
+            and start_key.get("sk", {}).get("S", "").startswith(prefix)):
+        from chalicelib import pagination
+
+        raise pagination.invalid()
     result = Item.query(
         pk,
         Item.sk.startswith(prefix),

@@ -169,6 +169,7 @@ class Cluster(Item, discriminator="cluster"):
     platform = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     creator = UnicodeAttribute()
+    managers = UnicodeAttribute(null=True)  # JSON list of emails the creator appointed
     updated_at = UnicodeAttribute(null=True)
     deleting = UnicodeAttribute(null=True)  # set while a delete is under way
     version = VersionAttribute()
@@ -180,7 +181,7 @@ class ClusterAccess(Item, discriminator="access"):
     GetItem.  ``memberships`` (JSON) maps namespace_id → rights for members."""
 
     cluster_id = UnicodeAttribute()
-    role = UnicodeAttribute()  # creator | member
+    role = UnicodeAttribute()  # creator | manager | member
     memberships = UnicodeAttribute(default="{}")
     version = VersionAttribute()
 
@@ -196,10 +197,9 @@ class Namespace(Item, discriminator="namespace"):
     environment_count = NumberAttribute(default=0)
     heartbeat_seconds = NumberAttribute(default=30)
     # agent credentials: only a hash of the secret (the retrievable copy is in
-    # the secret store) and the key agents sign their events with
+    # the secret store); the key events are signed with is derived, not stored
     agent_secret_hash = UnicodeAttribute(null=True)
     agent_generation = NumberAttribute(default=1)
-    event_key = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     deleting = UnicodeAttribute(null=True)  # set while a delete is under way
     version = VersionAttribute()
@@ -291,6 +291,7 @@ class Configuration(Item, discriminator="configuration"):
     type = UnicodeAttribute(null=True)
     settings = UnicodeAttribute()  # JSON, no secrets
     secret_ref = UnicodeAttribute(null=True)
+    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
@@ -304,6 +305,7 @@ class Plan(Item, discriminator="plan"):
     type = UnicodeAttribute()  # postgres | ephemeral | minio | s3
     settings = UnicodeAttribute()  # JSON, no secrets
     secret_ref = UnicodeAttribute(null=True)
+    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
     active = UnicodeAttribute(default="true")
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)

@@ -51,11 +51,15 @@ def staged(namespace_id: str, kind: str, name: str, values: dict, old_ref: str |
         delete(old_ref)
 
 
-def put(secret_ref: str, values: dict) -> None:
+def encryption_key() -> dict:
+    """``KeyId`` for PutParameter: the stage's key, or AWS's ``aws/ssm``."""
     key = os.environ.get("SECRETS_KMS_KEY")
+    return {"KeyId": key} if key else {}
+
+
+def put(secret_ref: str, values: dict) -> None:
     aws.ssm().put_parameter(Name=secret_ref, Value=json.dumps(values, sort_keys=True),
-                            Type="SecureString", Overwrite=True, Tier=TIER,
-                            **({"KeyId": key} if key else {}))
+                            Type="SecureString", Overwrite=True, Tier=TIER, **encryption_key())
 
 
 def get(secret_ref: str) -> dict:

@@ -39,7 +39,7 @@ def cluster(grant, now=None) -> dict:
         "creator": item.creator,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
-        "my_role": "creator" if grant.is_creator else "member",
+        "my_role": grant.role,
         "namespaces": [namespace_summary(ns, grant, now) for ns in grant.namespaces],
     }
 
@@ -78,11 +78,6 @@ def member(item) -> dict:
     }
 
 
-def operate(item) -> dict:
-    return {f: getattr(item, f) for f in ("metrics_url", "alerts_url", "logs_url", "backups_url",
-                                           "updated_at", "updated_by")}
-
-
 def activity(item) -> dict:
     return {
         "activity_id": item.activity_id,
@@ -100,5 +95,7 @@ def activity(item) -> dict:
 def configuration(item) -> dict:
     from chalicelib.domain.configuration import masked
 
+    from chalicelib.domain.digests import visible
+
     return {"section": item.section, "settings": masked(item), "updated_at": item.updated_at,
-            "updated_by": item.updated_by}
+            "updated_by": item.updated_by, "secret_digests": visible(item.secret_digests)}

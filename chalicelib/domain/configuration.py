@@ -11,7 +11,7 @@ import json
 
 from chalicelib import clock, db, models, secret_store
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import forms
+from chalicelib.domain import digests, forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.errors import NotFound, Unprocessable
 
@@ -24,21 +24,12 @@ def invalid(section: str, problems: list[str]) -> Unprocessable:
                          code=f"invalid_{section}")
 
 
-def _registry_rules(settings: dict, secrets: dict, problems: list) -> None:
-    if "push_url" in settings:  # pushed where it is pulled from, unless told otherwise
-        settings["push_url"] = settings["push_url"] or settings["pull_url"]
-
-
 def _proxy_rules(settings: dict, secrets: dict, problems: list) -> None:
-    if not settings.get("enabled"):
-        return
-    if bool(settings["user"]) != bool(secrets.get("password")):
-        problems.append("'user' and 'password' go together: give both or neither")
-    if settings["host"]:
+    if settings.get("enabled") and settings["host"]:
         settings["host"] = settings["host"].lower()
 
 
-SPECIAL_RULES = {"registry": _registry_rules, "proxy": _proxy_rules}
+SPECIAL_RULES = {"proxy": _proxy_rules}
 
 
 def check_section(section: str, cluster, body: dict) -> tuple[dict, dict]:
@@ -112,6 +103,7 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
                                         created_at=clock.now_iso())
     item.type = settings.get("type")
     item.settings = json.dumps(settings)
+    item.secret_digests = digests.of(secrets)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     with secret_store.staged(namespace.namespace_id, "config", section, secrets,
                              item.secret_ref) as item.secret_ref:

@@ -9,7 +9,7 @@ import json
 
 from chalicelib import clock, db, models, pagination, secret_store, settings
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import forms
+from chalicelib.domain import digests, forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
@@ -82,7 +82,8 @@ def view(plan) -> dict:
             "active": plan.active == "true", "settings": settings,
             "missing_secrets": missing_secrets(plan),
             "created_at": plan.created_at, "updated_at": plan.updated_at,
-            "updated_by": plan.updated_by}
+            "updated_by": plan.updated_by,
+            "secret_digests": digests.visible(plan.secret_digests)}
 
 
 def upsert(principal, cluster_id: str, name: str, body: dict):
@@ -103,6 +104,7 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     plan = plan or models.Plan(models.namespace_pk(namespace.namespace_id),
                                models.plan_sk(body["name"]), name=body["name"],
                                plan_kind=body["kind"], created_at=now, active="true")
+    plan.secret_digests = digests.of(secrets)
     plan.type, plan.settings = body["type"], json.dumps(settings)
     plan.updated_at, plan.updated_by = now, principal.email
     with secret_store.staged(namespace.namespace_id, "plans", plan.name, secrets,
@@ -140,6 +142,7 @@ def add_existing(grant, body: dict):
                        active="true", created_at=now, updated_at=now,
                        updated_by=grant.principal.email)
     values = secret_store.get(source.secret_ref) if source.secret_ref else {}
+    plan.secret_digests = source.secret_digests if values else None
     with secret_store.staged(namespace.namespace_id, "plans", name, values, None) as plan.secret_ref:
         _save(plan, "created")
     push(namespace, reason=f"plan {name} added")

@@ -26,6 +26,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib import keys
 from infra import definitions
 from infra.stacks.config import Config, retention
 from infra.stacks.data import DataStack
@@ -147,8 +148,8 @@ class ApiStack(Stack):
             env["STATE_MACHINE_ARN"] = self.state_machine.state_machine.state_machine_arn
         if c.mail_from:
             env["MAIL_FROM"] = c.mail_from
-        if c.portal_url:
-            env["PORTAL_URL"] = c.portal_url
+        if c.console_url:
+            env["CONSOLE_URL"] = c.console_url
         return env
 
     # --- queues -----------------------------------------------------------------
@@ -277,6 +278,12 @@ class ApiStack(Stack):
             # An agent that (re)connects is sent the configuration it missed.
             iam.PolicyStatement(sid="NamespaceQueues", actions=SQS_COMMANDS,
                                 resources=[self.namespace_queues_arn]),
+            # Agents' event keys are derived from the service key (none is stored).
+            iam.PolicyStatement(sid="ServiceKey", actions=["ssm:GetParameter"],
+                                resources=[self._arn("ssm",
+                                                     f"parameter/{c.secrets_prefix}{keys.NAME}")]),
+            iam.PolicyStatement(sid="SecretsKey", actions=["kms:Decrypt"],
+                                resources=[self.data.secrets_key.key_arn]),
         ]
         sweep = [
             iam.PolicyStatement(sid="Table", actions=DYNAMODB_SWEEP, resources=table_resources),

@@ -12,21 +12,25 @@ from tests.e2e.helpers import MEMBERS, NS, ONE, add_namespace, make_member
 
 ENVS = ONE + "/environments"
 
-ACTORS = ("creator", "administrator", "developer", "custom", "other_namespace",
+ACTORS = ("creator", "manager", "administrator", "developer", "custom", "other_namespace",
           "no_token", "bad_token", "namespace_credentials")
 
 
 def expect(creator, administrator, developer, custom, other_namespace, *, anonymous=401,
-           agent=401):
+           agent=401, manager=None):
     """Expected statuses; ``agent`` is the namespace's own credentials
-    (``Authorization: Agent …``), accepted only by configuration and plans."""
-    return {"creator": creator, "administrator": administrator, "developer": developer,
+    (``Authorization: Agent …``), accepted only by configuration and plans;
+    a cluster ``manager`` gets what the creator gets unless said otherwise."""
+    return {"creator": creator, "manager": creator if manager is None else manager,
+            "administrator": administrator, "developer": developer,
             "custom": custom, "other_namespace": other_namespace,
             "no_token": anonymous, "bad_token": anonymous, "namespace_credentials": agent}
 
 
 EVERYONE = expect(200, 200, 200, 200, 200)
 CREATOR_CLUSTER = expect(200, 403, 403, 403, 403)
+CREATOR_ONLY = expect(200, 403, 403, 403, 403, manager=403)
+MANAGERS = "/clusters/{cluster_id}/managers"
 VIEW_NS = expect(200, 200, 200, 200, 404)
 MANAGE_NS = expect(200, 403, 403, 403, 404)
 
@@ -38,13 +42,16 @@ MATRIX = {
     ("POST", "/clusters"): expect(201, 201, 201, 201, 201),
     ("GET", "/clusters"): EVERYONE,
     ("GET", "/clusters/{cluster_id}"): EVERYONE,
-    ("PATCH", "/clusters/{cluster_id}"): CREATOR_CLUSTER,
-    ("DELETE", "/clusters/{cluster_id}"): CREATOR_CLUSTER,
+    ("PATCH", "/clusters/{cluster_id}"): CREATOR_ONLY,
+    ("DELETE", "/clusters/{cluster_id}"): CREATOR_ONLY,
+    ("GET", MANAGERS): CREATOR_CLUSTER,
+    ("PUT", MANAGERS + "/{email}"): CREATOR_ONLY,
+    ("DELETE", MANAGERS + "/{email}"): CREATOR_ONLY,
     ("GET", "/clusters/{cluster_id}/activity"): CREATOR_CLUSTER,
     ("POST", NS): expect(201, 403, 403, 403, 403),
     ("GET", NS): EVERYONE,
     ("GET", ONE): VIEW_NS,
-    ("DELETE", ONE): expect(204, 403, 403, 403, 404),
+    ("DELETE", ONE): expect(200, 403, 403, 403, 404),
     ("GET", ONE + "/installation"): MANAGE_NS,
     ("POST", ONE + "/agent-credentials/rotate"): MANAGE_NS,
     ("POST", ONE + "/commands"): expect(201, 403, 403, 403, 404),
@@ -57,6 +64,7 @@ MATRIX = {
     ("POST", "/invitations/{token}/accept"): expect(404, 404, 404, 404, 404),
     ("GET", ONE + "/operate"): VIEW_NS,
     ("PUT", ONE + "/operate"): MANAGE_NS,
+    ("PATCH", ONE + "/operate"): MANAGE_NS,
     ("GET", ONE + "/activity"): VIEW_NS,
     ("GET", ONE + "/configuration"): expect(200, 200, 200, 200, 404, agent=200),
     ("GET", ONE + "/configuration/{section}"): expect(200, 200, 200, 200, 404, agent=200),
@@ -79,7 +87,7 @@ MATRIX = {
 @pytest.fixture(scope="module")
 def world(stack, mint):
     people = {}
-    for role in ("creator", "administrator", "developer", "custom", "other_namespace"):
+    for role in ("creator", "manager", "administrator", "developer", "custom", "other_namespace"):
         email = unique_email(role)
         api = Api(stack.api_url, mint(email))
         api.email = email
@@ -91,6 +99,8 @@ def world(stack, mint):
     cid = creator.post("/clusters", json={"name": "matrix", "type": "openshift"}).json()["cluster_id"]
     add_namespace(creator, cid, "team-a")
     add_namespace(creator, cid, "team-b")
+    assert creator.put(MANAGERS + "/{email}", cluster_id=cid,
+                       email=people["manager"].email).status_code == 200
     make_member(stack, creator, people["administrator"], cid, "team-a", "administrator")
     make_member(stack, creator, people["developer"], cid, "team-a", "developer")
     make_member(stack, creator, people["custom"], cid, "team-a", "custom", ["view_logs"])
@@ -125,6 +135,7 @@ def request_for(world, actor, method, path):
     args = {"cluster_id": cid, "namespace": "team-a"}
     body = None
     is_creator = actor == "creator"
+    is_manager = actor in ("creator", "manager")  # destructive calls get their own target
     if path == "/agent/session":
         body = {"namespace_id": "0" * 26, "secret": "cma_wrong"}
     elif path == "/clusters" and method == "POST":
@@ -135,9 +146,13 @@ def request_for(world, actor, method, path):
         args["cluster_id"] = creator.post("/clusters", json={"name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
     elif path == NS and method == "POST":
         body = {"name": fresh("ns"), "installation_type": "standalone"}
-    elif path.endswith("/agent-credentials/rotate") and is_creator:  # keep team-a's secret
+    elif path == MANAGERS + "/{email}":
+        args["email"] = unique_email("appointed")
+        if method == "DELETE" and is_creator:
+            creator.put(path, cluster_id=cid, email=args["email"])
+    elif path.endswith("/agent-credentials/rotate") and is_manager:  # keep team-a's secret
         args["namespace"] = add_namespace(creator, cid, fresh("rotated"))["name"]
-    elif path == ONE and method == "DELETE" and is_creator:
+    elif path == ONE and method == "DELETE" and is_manager:
         args["namespace"] = add_namespace(creator, cid, fresh("gone"), "standalone")["name"]
     elif path.endswith("/commands") and method == "POST":
         body = {"type": "ping"}
@@ -151,14 +166,14 @@ def request_for(world, actor, method, path):
             body = {"role": "custom", "rights": ["view_alerts"]}
         else:
             args["params"] = {"confirm": "true"}
-            if is_creator:
+            if is_manager:
                 doomed = unique_email("doomed")
                 creator.post(MEMBERS, cluster_id=cid, namespace="team-a",
                              json={"email": doomed, "role": "developer"})
                 args["email"] = doomed
     elif path == "/invitations/{token}/accept":
         args["token"] = "not-a-real-token"
-    elif path.endswith("/operate") and method == "PUT":
+    elif path.endswith("/operate") and method in ("PUT", "PATCH"):
         body = {"metrics_url": "https://metrics.example.com"}
     elif path.endswith("/configuration/{section}"):
         args["section"] = "ingress"

@@ -100,7 +100,7 @@ def test_indexes_do_not_copy_last_seen(ref):
                 for i in models.Item.due.query(models.due_pk(liveness.HEARTBEAT, shard))]
     assert entry.namespace_id == ref["namespace_id"] and entry.last_seen is None
     (found,) = models.Item.lookup.query(models.namespace_pk(ref["namespace_id"]))
-    assert found.event_key and found.last_seen is None and found.gsi2sk is None
+    assert found.agent_secret_hash and found.last_seen is None and found.gsi2sk is None
 
 
 class Context:
