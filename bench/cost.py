@@ -43,10 +43,12 @@ PRICE = {
     "kms_request": 0.03e-4,
     "alarm_month": 0.10,
 }
+from infra.stacks.config import DEFAULTS  # noqa: E402  (the deployed memory sizes)
+
 # assumptions about AWS that the local stack cannot show
-EVENTS_INVOCATION_S, EVENTS_MB = 0.05, 256  # one events batch
-API_INVOCATION_S, API_MB = 0.10, 512  # one session refresh
-SWEEP_MB, SWEEP_BUSY_S = 256, 46  # liveness passes at 0/15/30/45 s of each minute
+EVENTS_INVOCATION_S, EVENTS_MB = 0.05, DEFAULTS["worker_memory_mb"]  # one events batch
+API_INVOCATION_S, API_MB = 0.10, DEFAULTS["api_memory_mb"]  # one session refresh
+SWEEP_MB, SWEEP_BUSY_S = DEFAULTS["sweep_memory_mb"], 46  # passes at 0/15/30/45 s a minute
 LOG_KB_PER_INVOCATION, ACCESS_LOG_KB = 0.5, 0.4
 POLLERS, POLL_WAIT_S = 5, 20  # Lambda's idle long polls on the events queue
 BATCH_WINDOW_S, BATCH_MAX = 1, 10  # the events source's batching (app.py)

@@ -80,7 +80,7 @@ FUNCTIONS = {
                                         # (README, "What it costs at idle"); errors still alarm
                                         traced=False),
     # Runs every minute: it must be done before the next one starts.
-    "sweep": FunctionSpec("sweep", "sweep", 55, "worker_memory_mb"),
+    "sweep": FunctionSpec("sweep", "sweep", 55, "sweep_memory_mb"),
 }
 EVENTS_HANDLER = "handle_agent_events"
 SWEEP_HANDLER = "sweep"

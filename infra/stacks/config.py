@@ -25,6 +25,8 @@ DEFAULTS = {
     "console_url": "",  # the web console: invitation links open <console_url>/invitations/<token>
     "api_memory_mb": 512,
     "worker_memory_mb": 256,
+    # the sweep mostly waits between liveness passes (docs/liveness.md)
+    "sweep_memory_mb": 128,
     # on-demand | provisioned (auto scaling at 70 %): cheaper for the steady
     # heartbeat load of many namespaces (README, "What it costs at idle")
     "dynamodb_capacity": "on-demand",
@@ -53,6 +55,7 @@ class Config:
     console_url: str
     api_memory_mb: int
     worker_memory_mb: int
+    sweep_memory_mb: int
     dynamodb_capacity: str
 
     # --- names (plain strings: known before deployment, no CloudFormation references)
