@@ -338,6 +338,9 @@ class Environment(Item, discriminator="environment"):
     execution_arn = UnicodeAttribute(null=True)
     finished_at = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute(null=True)
+    # what the agent reported per step (JSON: plan type, database/bucket names,
+    # notes such as "ephemeral: nothing is created outside the namespace")
+    provisioned = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
 

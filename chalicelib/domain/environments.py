@@ -178,6 +178,26 @@ def record_agent_error(namespace_id: str, name: str, error: str) -> None:
                      [E.last_error.set(error[:2000])], condition=E.pk.exists())
 
 
+SHOWN_RESULT = ("plan_type", "note", "server", "database", "role", "bucket", "user", "details_in")
+
+
+def record_agent_result(namespace_id: str, name: str, result: dict | None) -> None:
+    """What a successful step made (names and notes, never credentials: the
+    agent keeps those in the namespace), shown as ``provisioned``."""
+    if not isinstance(result, dict) or result.get("step") not in workflows.STEPS[
+            workflows.PROVISION]:
+        return
+    pk, sk = models.namespace_pk(namespace_id), models.environment_sk(name)
+    try:
+        env = E.get(pk, sk, consistent_read=True)
+    except E.DoesNotExist:
+        return
+    shown = json.loads(env.provisioned or "{}")
+    shown[result["step"]] = {k: str(result[k])[:300] for k in SHOWN_RESULT if k in result}
+    db.update_fields(E, pk, sk, [E.provisioned.set(json.dumps(shown, sort_keys=True))],
+                     condition=E.pk.exists())
+
+
 def finalize(env: models.Environment) -> bool:
     """Remove a deprovisioned environment and uncount it, in one transaction."""
     try:
@@ -230,4 +250,5 @@ def details(env: models.Environment) -> dict:
         "max_attempts": int(env.max_attempts or 0), "last_error": last_error,
         "next_retry_at": next_retry, "created_at": env.created_at, "created_by": env.created_by,
         "finished_at": env.finished_at,
+        "provisioned": json.loads(env.provisioned) if env.provisioned else {},
     }

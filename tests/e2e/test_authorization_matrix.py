@@ -37,6 +37,7 @@ MANAGE_NS = expect(200, 403, 403, 403, 404)
 MATRIX = {
     ("GET", "/openapi.json"): expect(200, 200, 200, 200, 200, anonymous=200, agent=200),
     ("POST", "/agent/session"): expect(401, 401, 401, 401, 401),
+    ("POST", "/agent/secrets"): expect(401, 401, 401, 401, 401),
     ("GET", "/roles"): EVERYONE,
     ("GET", "/catalogue"): EVERYONE,
     ("POST", "/clusters"): expect(201, 201, 201, 201, 201),
@@ -138,6 +139,8 @@ def request_for(world, actor, method, path):
     is_manager = actor in ("creator", "manager")  # destructive calls get their own target
     if path == "/agent/session":
         body = {"namespace_id": "0" * 26, "secret": "cma_wrong"}
+    elif path == "/agent/secrets":  # a user's token is no agent credential
+        body = {"namespace_id": "0" * 26, "secret": "cma_wrong", "secret_ref": "any"}
     elif path == "/clusters" and method == "POST":
         body = {"name": "mine", "type": "kubernetes"}
     elif path == "/clusters/{cluster_id}" and method == "PATCH":
