@@ -91,6 +91,8 @@ bench: $(STAMP) postgres
 	$(PY) bench/cli_startup.py
 	$(PY) bench/cli_apply.py
 	$(PY) bench/console_load.py
+	$(PY) bench/liveness.py
+	$(PY) bench/cost.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache

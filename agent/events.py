@@ -10,9 +10,11 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def heartbeat(executor: str) -> dict:
+def heartbeat(executor: str, seq: int = 0) -> dict:
+    """``seq``: heartbeats this process has sent before (the backend moves the
+    namespace's check time on every second one; docs/liveness.md)."""
     return {"type": "heartbeat", "sent_at": now_iso(), "agent_version": __version__,
-            "executor": executor}
+            "executor": executor, "seq": seq}
 
 
 def command_received(command_id: str) -> dict:

@@ -22,6 +22,7 @@ class Heartbeat:
         self.holder, self.sender, self.stop = holder, sender, stop
         self.executor_name, self.interval = executor_name, interval
         self.backoff = backoff or Backoff()
+        self.sent = 0  # heartbeats sent by this process (the events' seq)
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -41,5 +42,6 @@ class Heartbeat:
             self.stop.wait(delay)
 
     def beat(self) -> None:
-        self.sender.send(events.heartbeat(self.executor_name))
+        self.sender.send(events.heartbeat(self.executor_name, self.sent))
+        self.sent += 1
         log.debug("heartbeat sent")

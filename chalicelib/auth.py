@@ -1,24 +1,13 @@
-"""Bearer-token authentication: OpenID Connect ID tokens verified with PyJWT.
+"""Bearer-token authentication: OpenID Connect ID tokens (``chalicelib.oidc``).
 
 The issuer is configuration, not code: ``JWT_ISSUER``, ``JWT_AUDIENCE`` and
 ``JWT_JWKS_URL`` (a Cognito user pool's ``…/.well-known/jwks.json`` in
-production, the dev issuer's locally).  Keys are
-fetched once per process and cached by PyJWKClient.
+production, the dev issuer's locally).  Keys are fetched once per process
+and cached (an hour; sooner for a key not seen yet).
 """
-import functools
-
-from chalicelib import settings
+from chalicelib import oidc, settings
 from chalicelib.domain.access import Principal
 from chalicelib.errors import Unauthorized
-
-ALGORITHMS = ["RS256"]
-
-
-@functools.lru_cache(maxsize=4)
-def _jwks_client(url: str):
-    from jwt import PyJWKClient  # lazy: PyJWT and cryptography cost cold start on agent routes
-
-    return PyJWKClient(url, cache_keys=True, lifespan=3600)
 
 
 def _unauthorized(reason: str) -> Unauthorized:
@@ -30,8 +19,6 @@ def _unauthorized(reason: str) -> Unauthorized:
 
 
 def authenticate(header: str | None) -> Principal:
-    import jwt  # lazy: PyJWT and cryptography cost cold start on agent routes
-
     if not header:
         raise _unauthorized("No bearer token")
     scheme, _, token = header.strip().partition(" ")
@@ -39,21 +26,13 @@ def authenticate(header: str | None) -> Principal:
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized("The Authorization header is not 'Bearer <token>'")
     try:
-        key = _jwks_client(settings.jwks_url()).get_signing_key_from_jwt(token)
-        claims = jwt.decode(
-            token,
-            key.key,
-            algorithms=ALGORITHMS,
-            audience=settings.jwt_audience(),
-            issuer=settings.jwt_issuer(),
-            options={"require": ["exp", "iss", "aud", "sub"]},
-            leeway=30,
-        )
-    except jwt.ExpiredSignatureError:
+        claims = oidc.verify(token, jwks_url=settings.jwks_url(), issuer=settings.jwt_issuer(),
+                             audience=settings.jwt_audience())
+    except oidc.ExpiredToken:
         raise _unauthorized("The token has expired") from None
-    except jwt.PyJWKClientError as exc:
+    except oidc.UnknownKey as exc:
         raise _unauthorized(f"The token's signing key is unknown ({exc})") from None
-    except jwt.InvalidTokenError as exc:
+    except oidc.InvalidToken as exc:
         raise _unauthorized(f"The token is not valid ({exc})") from None
     email = claims.get("email")
     if not isinstance(email, str) or "@" not in email:

@@ -18,8 +18,8 @@ def sqs():
     return client("sqs")
 
 
-def secrets():
-    return client("secretsmanager")
+def ssm():
+    return client("ssm")
 
 
 def sts():

@@ -11,15 +11,17 @@ and the one way to handle missing items, failed conditions and retries:
 import contextlib
 
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib import pagination
 from chalicelib.errors import Conflict
 from chalicelib.models import Item, due_pk
 
 
-def transaction() -> TransactWrite:
-    """A TransactWrite on the models' own connection (no second client)."""
+def transaction():
+    """A TransactWrite on the models' own connection (no second client);
+    imported on first use (cold start: GET requests never need it)."""
+    from pynamodb.transactions import TransactWrite
+
     return TransactWrite(connection=Item._get_connection().connection)
 
 

@@ -1,5 +1,5 @@
-"""The service's own key: one random 256-bit value in Secrets Manager
-(``<SECRETS_PREFIX>service-key``), read once per process.  Purpose-bound
+"""The service's own key: one random 256-bit value in the secret store (an
+SSM SecureString, ``/<SECRETS_PREFIX>service-key``), read once per process.  Purpose-bound
 subkeys are derived from it (HMAC-SHA256 with a label), so pagination tokens
 and agent event keys never share a key and nothing derived is stored.
 
@@ -20,22 +20,25 @@ _cache: dict = {}
 
 
 def secret_name() -> str:
-    return f"{settings.secrets_prefix()}{NAME}"
+    return f"/{settings.secrets_prefix().strip('/')}/{NAME}"
 
 
 def _load() -> bytes:
-    sm = aws.secrets()
+    from chalicelib import secret_store
+
+    ssm = aws.ssm()
     name = secret_name()
     try:
-        text = sm.get_secret_value(SecretId=name)["SecretString"]
-    except sm.exceptions.ResourceNotFoundException:
+        text = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
+    except ssm.exceptions.ParameterNotFound:
         text = base64.b64encode(os.urandom(32)).decode()
         try:
-            sm.create_secret(Name=name, SecretString=text,
-                             Description="Cluster Manager service key (pagination tokens, "
-                                         "agent event keys); never shown to anyone")
-        except sm.exceptions.ResourceExistsException:
-            text = sm.get_secret_value(SecretId=name)["SecretString"]
+            ssm.put_parameter(Name=name, Value=text, Type="SecureString", Overwrite=False,
+                              Description="Cluster Manager service key (pagination tokens, "
+                                          "agent event keys); never shown to anyone",
+                              **secret_store.encryption_key())
+        except ssm.exceptions.ParameterAlreadyExists:
+            text = ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
     key = base64.b64decode(text)
     if len(key) != 32:
         raise RuntimeError(f"secret {name} does not hold a base64 256-bit key")

@@ -17,6 +17,13 @@ Indexes:
 - ``due`` (``gsi2pk``/``gsi2sk``): sparse; only items with a deadline carry
   it, so sweeps read what is overdue and nothing else.
 
+Both indexes copy every attribute of the item types stored in them
+(``INDEXED_ITEMS``) *except* ``VOLATILE`` ones: ``last_seen`` changes on every
+heartbeat, and an index that copied it would be written (and billed) on every
+heartbeat too (docs/liveness.md).  An item type newly given ``gsi1pk`` or
+``gsi2pk`` must be added to ``INDEXED_ITEMS``, or its queries through that
+index return keys only.
+
 ``kind`` is the discriminator; mutable items carry a ``version``
 (optimistic locking).  JSON values are ``JSONAttribute`` strings (the same
 bytes ``json.dumps`` wrote before; ``SortedJSONAttribute`` where keys were
@@ -214,7 +221,7 @@ class Namespace(Item, discriminator="namespace"):
     environment_count = NumberAttribute(default=0)
     heartbeat_seconds = NumberAttribute(default=30)
     # agent credentials: only a hash of the secret (the retrievable copy is in
-    # Secrets Manager); the key events are signed with is derived, not stored
+    # the secret store); the key events are signed with is derived, not stored
     agent_secret_hash = UnicodeAttribute(null=True)
     agent_generation = NumberAttribute(default=1)
     updated_at = UnicodeAttribute(null=True)
@@ -359,3 +366,21 @@ class Environment(Item, discriminator="environment"):
     # notes such as "ephemeral: nothing is created outside the namespace")
     provisioned = SortedJSONAttribute(null=True)  # what each step made: names and notes
     version = VersionAttribute()
+
+
+# --- index projections (docs/liveness.md) -------------------------------------
+
+VOLATILE = ("last_seen",)  # rewritten by every heartbeat: copied into no index
+INDEXED_ITEMS = {
+    "lookup": (Namespace, Activity),
+    "due": (Namespace, Command, Member, Environment),
+}
+_KEYS = ("pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+
+
+def projected_attributes(index_name: str) -> list[str]:
+    """The non-key attributes the index copies: every attribute of the item
+    types stored in it, except the volatile ones and the keys (the table's and
+    both indexes' — a changed deadline must not rewrite the lookup index)."""
+    names = {name for model in INDEXED_ITEMS[index_name] for name in model.get_attributes()}
+    return sorted(names - set(VOLATILE) - set(_KEYS))

@@ -1,18 +1,34 @@
-"""Secret values (passwords, secret keys, registry and proxy credentials).
+"""Secret values (agent secrets, passwords, secret keys, registry and proxy
+credentials).
 
-They go to Secrets Manager under the namespace's path; DynamoDB keeps only
-the reference.  Reads of the API never return them (``"***"``); only the
-namespace's own agent can fetch them, by reference, to configure the cluster.
+They are SSM Parameter Store ``SecureString`` parameters under the
+namespace's path, ``/<SECRETS_PREFIX>namespaces/<namespace_id>/…``,
+encrypted with the stage's KMS key (``SECRETS_KMS_KEY``; AWS's ``aws/ssm``
+key when unset); DynamoDB keeps only the reference.  Why not Secrets
+Manager: README, "Where secrets live".  Reads of the API never return them
+(``"***"``); only the backend reads them, by reference.
+
+A reference is the parameter's name; the namespace's path is its prefix, so
+one IAM grant or one listing covers a namespace.
 """
 import json
+import os
 import secrets
 from contextlib import contextmanager
 
 from chalicelib import aws, settings
 
+# standard (free) parameters up to the account's 10,000 per region, then
+# advanced ones ($0.05/month each) instead of failing
+TIER = "Intelligent-Tiering"
+
+
+def namespace_path(namespace_id: str) -> str:
+    return f"/{settings.secrets_prefix().strip('/')}/namespaces/{namespace_id}/"
+
 
 def ref(namespace_id: str, kind: str, name: str) -> str:
-    return f"{settings.secrets_prefix()}namespaces/{namespace_id}/{kind}/{name}"
+    return f"{namespace_path(namespace_id)}{kind}/{name}"
 
 
 @contextmanager
@@ -35,38 +51,35 @@ def staged(namespace_id: str, kind: str, name: str, values: dict, old_ref: str |
         delete(old_ref)
 
 
+def encryption_key() -> dict:
+    """``KeyId`` for PutParameter: the stage's key, or AWS's ``aws/ssm``."""
+    key = os.environ.get("SECRETS_KMS_KEY")
+    return {"KeyId": key} if key else {}
+
+
 def put(secret_ref: str, values: dict, *, description: str | None = None) -> None:
     """Create or overwrite the secret (idempotent)."""
-    sm = aws.secrets()
-    text = json.dumps(values, sort_keys=True)
-    try:
-        sm.create_secret(Name=secret_ref, SecretString=text,
-                         **({"Description": description} if description else {}))
-    except sm.exceptions.ResourceExistsException:
-        sm.put_secret_value(SecretId=secret_ref, SecretString=text)
+    aws.ssm().put_parameter(Name=secret_ref, Value=json.dumps(values, sort_keys=True),
+                            Type="SecureString", Overwrite=True, Tier=TIER, **encryption_key(),
+                            **({"Description": description} if description else {}))
 
 
 def get(secret_ref: str) -> dict:
-    return json.loads(aws.secrets().get_secret_value(SecretId=secret_ref)["SecretString"])
+    return json.loads(aws.ssm().get_parameter(Name=secret_ref, WithDecryption=True)
+                      ["Parameter"]["Value"])
 
 
 def delete(secret_ref: str) -> None:
-    sm = aws.secrets()
+    ssm = aws.ssm()
     try:
-        sm.delete_secret(SecretId=secret_ref, ForceDeleteWithoutRecovery=True)
-    except sm.exceptions.ResourceNotFoundException:
+        ssm.delete_parameter(Name=secret_ref)
+    except ssm.exceptions.ParameterNotFound:
         pass
 
 
 def namespace_refs(namespace_id: str) -> list[str]:
-    """Every secret stored for one namespace (for the purge)."""
-    sm = aws.secrets()
-    prefix = f"{settings.secrets_prefix()}namespaces/{namespace_id}/"
-    names, token = [], None
-    while True:
-        page = sm.list_secrets(Filters=[{"Key": "name", "Values": [prefix]}],
-                               **({"NextToken": token} if token else {}))
-        names += [s["Name"] for s in page["SecretList"] if s["Name"].startswith(prefix)]
-        token = page.get("NextToken")
-        if not token:
-            return names
+    """Every secret stored for one namespace (for the purge); names only, no
+    decryption."""
+    pages = aws.ssm().get_paginator("get_parameters_by_path").paginate(
+        Path=namespace_path(namespace_id).rstrip("/"), Recursive=True, WithDecryption=False)
+    return [p["Name"] for page in pages for p in page["Parameters"]]

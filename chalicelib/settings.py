@@ -16,6 +16,8 @@ DEFAULTS = {
     "SECRETS_PREFIX": "cluster-manager/",
     "AWS_ACCOUNT_ID": "123456789012",
     "HEARTBEAT_SECONDS": "30",
+    "SWEEP_SECONDS": "60",
+    "LIVENESS_PASS_SECONDS": "15",
     "COMMAND_TIMEOUT_SECONDS": "600",
     "PLAN_LOOKUP_SECONDS": "10",
     "AGENT_IMAGE": "ghcr.io/cluster-manager/agent:1.0.0",
@@ -95,6 +97,18 @@ def agent_role_arn() -> str:
 
 def heartbeat_seconds() -> int:
     return int(get("HEARTBEAT_SECONDS"))
+
+
+def sweep_seconds() -> float:
+    """How often the sweep schedule fires (1 minute on AWS, the EventBridge
+    minimum; ``make run`` and the tests may fire it more often)."""
+    return float(get("SWEEP_SECONDS"))
+
+
+def liveness_pass_seconds() -> float:
+    """Within one sweep, the liveness part runs again this often, so a silent
+    agent is found within this much of its deadline (docs/liveness.md)."""
+    return float(get("LIVENESS_PASS_SECONDS"))
 
 
 def command_timeout_seconds() -> int:

@@ -15,8 +15,9 @@
   connection is closed, since the rest of the stream cannot be trusted.
 - Path parameters are URL-decoded, as API Gateway decodes them
   (``…/members/bob%40example.com`` is ``bob@example.com``).
-- A listen backlog of 128 instead of socketserver's 5: a burst of parallel
-  clients is queued, not reset, while the server thread is busy.
+- A listen backlog of 1024 instead of socketserver's 5: a burst of parallel
+  clients overflowed it, and the kernel reset or dropped their connections
+  (API Gateway queues them).
 
     python -m devstack.chalice_local local --host 127.0.0.1 --port 8000 --stage dev
 """
@@ -26,6 +27,8 @@ from http import HTTPStatus
 from urllib.parse import unquote
 
 from chalicelib.api import gateway
+
+LISTEN_BACKLOG = 1024  # capped by net.core.somaxconn (4096 on current kernels)
 
 
 def _drain_body(handler) -> None:
@@ -98,7 +101,7 @@ def main() -> int:
     from chalice.local import (ChaliceRequestHandler, ForbiddenError, LocalGateway, RouteMatcher,
                                ThreadedHTTPServer)
 
-    ThreadedHTTPServer.request_queue_size = 128
+    ThreadedHTTPServer.request_queue_size = LISTEN_BACKLOG
     ChaliceRequestHandler.disable_nagle_algorithm = True
     ChaliceRequestHandler.__getattr__ = _unknown_method
     ChaliceRequestHandler.send_error = _send_error

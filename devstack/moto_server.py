@@ -3,6 +3,8 @@
 1. Serialized DynamoDB writes (a correctness fix, below).
 2. ``/moto-api/data.json?service=…&model=…`` to read one kind of object
    (sent mail) without dumping everything moto tracks.
+3. ``/moto-api/meter``: every request counted by service and action, and
+   DynamoDB's capacity units by AWS's sizing rules (``devstack/meter.py``).
 
 moto's DynamoDB ``TransactWriteItems`` rolls a failed transaction back by
 putting back a copy of the *whole table* taken when the transaction began.
@@ -21,10 +23,13 @@ import threading
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 
 
+WRITE_LOCK = threading.RLock()
+
+
 def serialize_dynamodb_writes() -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
-    lock = threading.RLock()
+    lock = WRITE_LOCK
     for name in WRITES:
         original = getattr(DynamoDBBackend, name)
         if getattr(original, "_serialized", False):
@@ -81,9 +86,27 @@ def filterable_model_data() -> None:
     MotoAPIResponse.model_data = model_data
 
 
+def metered() -> None:
+    """Serve moto through the meter (``devstack/meter.py``)."""
+    import moto.server
+
+    from devstack import meter
+
+    original = moto.server.run_simple
+    if getattr(original, "_metered", False):
+        return
+
+    def run_simple(host, port, app, **kwargs):
+        return original(host, port, meter.wrap(app, WRITE_LOCK), **kwargs)
+
+    run_simple._metered = True
+    moto.server.run_simple = run_simple
+
+
 def main() -> None:
     serialize_dynamodb_writes()
     filterable_model_data()
+    metered()
     from moto.server import main as moto_main
 
     moto_main()

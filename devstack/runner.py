@@ -5,10 +5,13 @@ Discovers the handlers from the Chalice app (``app.event_sources``): each
 Lambda's event format; what the handler reports in ``batchItemFailures``
 stays on the queue (and so reaches the dead-letter queue after its
 ``maxReceiveCount``), the rest is deleted.  Each ``schedule`` fires every
-``SWEEP_SECONDS`` (default 60).  Handlers run one at a time, like a Lambda
-container.  One liberty with Lambda's timing: a failed message becomes
-visible again after ``LOCAL_RETRY_SECONDS`` (default 2) instead of the queue's
-visibility timeout, so poison messages reach the dead-letter queue in seconds.
+``SWEEP_SECONDS`` (default 60), at a fixed rate like EventBridge (a run
+that overlaps the next tick delays it).  Each handler runs one invocation at
+a time, like one Lambda container per function: a sweep that takes 45 s of
+liveness passes does not hold up the events handler.  One liberty with
+Lambda's timing: a failed message becomes visible again after
+``LOCAL_RETRY_SECONDS`` (default 2) instead of the queue's visibility
+timeout, so poison messages reach the dead-letter queue in seconds.
 """
 import logging
 import os
@@ -21,7 +24,8 @@ from datetime import datetime, timezone
 import boto3
 
 log = logging.getLogger("devstack.runner")
-_invoke_lock = threading.Lock()
+_locks: dict[str, threading.Lock] = {}  # one per function, like one container each
+_locks_guard = threading.Lock()
 
 
 class LambdaContext:
@@ -41,9 +45,11 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
-def invoke(handler, name: str, event: dict):
-    with _invoke_lock:
-        return handler(event, LambdaContext(name))
+def invoke(handler, name: str, event: dict, timeout_s: int = 60):
+    with _locks_guard:
+        lock = _locks.setdefault(name, threading.Lock())
+    with lock:
+        return handler(event, LambdaContext(name, timeout_s))
 
 
 def sqs_event(messages: list, queue_arn: str) -> dict:
@@ -103,13 +109,16 @@ def pump_queue(stop: threading.Event, queue_name: str, handler, name: str, batch
 
 def tick_schedule(stop: threading.Event, handler, name: str, every: float):
     log.info("firing %s every %s s", name, every)
-    while not stop.wait(every):
+    next_tick = time.monotonic() + every
+    while not stop.wait(max(0.0, next_tick - time.monotonic())):
+        next_tick = max(next_tick + every, time.monotonic())
         event = {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event",
                  "source": "aws.events", "account": "123456789012",
                  "time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                  "region": "us-east-1", "resources": [], "detail": {}}
         try:
-            invoke(handler, name, event)
+            # the sweep function's timeout on AWS (infra/stacks/api.py)
+            invoke(handler, name, event, timeout_s=55)
         except Exception:
             log.exception("scheduled handler %s raised", name)
 

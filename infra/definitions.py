@@ -17,6 +17,15 @@ TABLE = {
 }
 
 
+def index_attributes(index_name: str) -> list[str]:
+    """What an index copies besides keys: every attribute of the item types it
+    holds except those a heartbeat rewrites (``chalicelib/models.py`` owns the
+    list, derived from the item types; docs/liveness.md says why)."""
+    from chalicelib.models import projected_attributes
+
+    return projected_attributes(index_name)
+
+
 def dynamodb_create_table_args(table_name: str) -> dict:
     """``CreateTable`` arguments (on-demand billing, all string keys)."""
     keys = {TABLE["partition_key"], TABLE["sort_key"]}
@@ -37,7 +46,8 @@ def dynamodb_create_table_args(table_name: str) -> dict:
                     {"AttributeName": index["partition_key"], "KeyType": "HASH"},
                     {"AttributeName": index["sort_key"], "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": {"ProjectionType": "INCLUDE",
+                               "NonKeyAttributes": index_attributes(index["name"])},
             }
             for index in TABLE["indexes"]
         ],
@@ -77,4 +87,4 @@ def provisioning_definition() -> str:
 
 __all__ = ["TABLE", "EVENTS_QUEUE", "COMMAND_QUEUE", "AGENT_QUEUE_ACTIONS", "AGENT_EVENTS_ACTIONS",
            "PROVISIONING_DEFINITION", "provisioning_definition", "redrive_policy",
-           "dynamodb_create_table_args"]
+           "dynamodb_create_table_args", "index_attributes"]

@@ -80,11 +80,24 @@ def ensure_state_machine(env: dict) -> str:
     return arn
 
 
+def ensure_secrets_key(env: dict) -> None:
+    """The KMS key secrets are encrypted with, under its alias."""
+    alias = env.get("SECRETS_KMS_KEY")
+    if not alias:
+        return
+    kms = _client("kms", env)
+    if any(a["AliasName"] == alias for a in kms.list_aliases()["Aliases"]):
+        return
+    key = kms.create_key(Description="Cluster Manager secrets")["KeyMetadata"]["KeyId"]
+    kms.create_alias(AliasName=alias, TargetKeyId=key)
+
+
 def bootstrap(env: dict) -> None:
     """Everything the app needs, named by the stage's environment variables
     (``env`` also carries ``AWS_ENDPOINT_URL`` and the dummy credentials)."""
     ensure_table(env, env["TABLE_NAME"])
     ensure_events_queue(env)
     ensure_agent_role(env)
+    ensure_secrets_key(env)
     _client("ses", env).verify_email_identity(EmailAddress=env["MAIL_FROM"])
     ensure_state_machine(env)

@@ -2,9 +2,9 @@
 
 Each namespace has its own command queue (with a dead-letter queue) and an
 agent secret.  DynamoDB keeps only the secret's SHA-256 (the secret is 256
-random bits, so a plain hash is enough); the retrievable copy lives in Secrets
-Manager so the Installation tab can show it again.  The key an agent signs its
-events with is derived from the service's own key, the namespace id and the
+random bits, so a plain hash is enough); the retrievable copy lives in the
+secret store (``secret_store``) so the Installation tab can show it again.  The
+key an agent signs its events with is derived from the service's own key, the namespace id and the
 credential generation, so the table holds nothing that can sign an event.
 An agent trades its secret for short-lived AWS credentials whose session
 policy reaches only its own queue and the shared events queue.
@@ -60,7 +60,7 @@ def session_name(namespace_id: str, generation: int) -> str:
 # --- per-namespace resources ------------------------------------------------------
 
 def secret_name(namespace_id: str) -> str:
-    return f"{settings.secrets_prefix()}namespaces/{namespace_id}/agent"
+    return secret_store.namespace_path(namespace_id) + "agent"
 
 
 def provision(namespace_id: str, secret: str, generation: int = 1) -> None:

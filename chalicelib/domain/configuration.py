@@ -1,7 +1,7 @@
 """A namespace's ingress, registry and proxy configuration (seed §3.4).
 
 Rules are checked here with messages that name them; secret values (registry
-secret, proxy password) go to Secrets Manager and never come back out of the
+secret, proxy password) go to the secret store (SSM, KMS-encrypted) and never come back out of the
 API.  Every change is pushed to a connected namespace's agent as one
 ``configure`` command carrying the whole non-secret configuration (plans
 included) with secret references; a namespace that is not connected gets it

@@ -3,7 +3,7 @@
 Creating a plan whose name exists updates it and says so (the seed errors
 first); plans are never removed, only deactivated — a deactivated plan stays
 listed, keeps serving the environments that use it, and cannot be picked for
-new ones.  Passwords and secret keys go to Secrets Manager.
+new ones.  Passwords and secret keys go to the secret store.
 """
 
 from chalicelib import clock, db, models, pagination, secret_store, settings

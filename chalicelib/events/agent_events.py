@@ -50,7 +50,7 @@ def process(body: str) -> str:
     event, now = env.event, clock.now()
     kind = event["type"]
     if kind == "heartbeat":
-        applied = liveness.record_heartbeat(ref, env.generation, now)
+        applied = liveness.record_heartbeat(ref, env.generation, now, seq=event.get("seq"))
         if applied == liveness.CONNECTED_NOW:
             configuration.push_on_connect(ref)  # whatever changed while it was away
         return "heartbeat" if applied else "ignored: heartbeat no longer applies"

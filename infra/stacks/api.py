@@ -65,6 +65,7 @@ class ApiStack(Stack):
         self.access = FunctionRoles(
             self, "FunctionRoles", config=config, function_names=self.function_names,
             events_queue=self.events_queue, warn=self.warn,
+            secrets_key_arn=self.data.secrets_key.key_arn,
             state_machine_arn=self.state_machine.state_machine.state_machine_arn
             if self.state_machine is not None else None)
         self.roles, self.agent_role = self.access.roles, self.access.agent_role
@@ -116,6 +117,7 @@ class ApiStack(Stack):
             "EVENTS_DLQ_NAME": c.events_dlq_name,
             "QUEUE_PREFIX": c.prefix,
             "SECRETS_PREFIX": c.secrets_prefix,
+            "SECRETS_KMS_KEY": c.secrets_key_alias,
             "AGENT_ROLE_ARN": self.agent_role.role_arn,
             "AWS_ACCOUNT_ID": Aws.ACCOUNT_ID,
             **self.data.jwt_settings(),

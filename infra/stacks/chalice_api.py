@@ -104,6 +104,8 @@ class ChaliceApi(Construct):
             role = self.roles.roles[handler]
             fn.add_property_override("Timeout", spec.timeout)
             fn.add_property_override("MemorySize", getattr(self.config, spec.memory_key))
+            if not spec.traced:
+                fn.add_property_override("Tracing", "PassThrough")
         self.function_names[handler] = name
         fn.add_property_override("FunctionName", name)
         fn.add_property_override("Role", role.role_arn)

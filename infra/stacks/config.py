@@ -26,7 +26,13 @@ DEFAULTS = {
     "console_url": "",  # the web console: invitation links open <console_url>/invitations/<token>
     "api_memory_mb": 512,
     "worker_memory_mb": 256,
+    # the sweep mostly waits between liveness passes (docs/liveness.md)
+    "sweep_memory_mb": 128,
+    # on-demand | provisioned (auto scaling at 70 %): cheaper for the steady
+    # heartbeat load of many namespaces (README, "What it costs at idle")
+    "dynamodb_capacity": "on-demand",
 }
+PROVISIONED = {"min": 5, "max": 4000, "target_percent": 70}
 
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
@@ -50,6 +56,8 @@ class Config:
     console_url: str
     api_memory_mb: int
     worker_memory_mb: int
+    sweep_memory_mb: int
+    dynamodb_capacity: str
 
     # --- names (plain strings: known before deployment, no CloudFormation references)
     @property
@@ -64,6 +72,11 @@ class Config:
     @property
     def secrets_prefix(self) -> str:
         return f"{APP_NAME}-{self.stage}/"
+
+    @property
+    def secrets_key_alias(self) -> str:
+        """SECRETS_KMS_KEY: the KMS key (by alias) every secret is encrypted with."""
+        return f"alias/{APP_NAME}-{self.stage}-secrets"
 
     @property
     def events_queue_name(self) -> str:
@@ -115,6 +128,8 @@ def validate(config: Config) -> None:
         raise ValueError("cognito_mfa must be 'required' or 'optional'")
     if config.log_retention_days not in LOG_RETENTION_DAYS:
         raise ValueError(f"log_retention_days must be one of {LOG_RETENTION_DAYS}")
+    if config.dynamodb_capacity not in ("on-demand", "provisioned"):
+        raise ValueError("dynamodb_capacity must be 'on-demand' or 'provisioned'")
     if not 1 <= config.heartbeat_seconds <= 3600:
         raise ValueError("heartbeat_seconds must be between 1 and 3600")
 

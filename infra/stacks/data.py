@@ -2,10 +2,11 @@
 from aws_cdk import Aws, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from infra import definitions
-from infra.stacks.config import Config
+from infra.stacks.config import PROVISIONED, Config
 from infra.stacks.nag import acknowledge
 
 
@@ -18,12 +19,16 @@ class DataStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
         self.table = self._table()
+        self.secrets_key = self._secrets_key()
         self.user_pool = self.user_pool_client = self.user_pool_domain = None
         if not config.external_oidc:
             self._cognito()
 
     def _table(self) -> dynamodb.Table:
         spec = definitions.TABLE
+        provisioned = self.config.dynamodb_capacity == "provisioned"
+        capacity = ({"read_capacity": PROVISIONED["min"], "write_capacity": PROVISIONED["min"]}
+                    if provisioned else {})
         table = dynamodb.Table(
             self, "Table",
             # A fixed name: the API stack grants on it without a cross-stack export
@@ -31,7 +36,9 @@ class DataStack(Stack):
             table_name=self.config.table_name,
             partition_key=_key(spec["partition_key"]),
             sort_key=_key(spec["sort_key"]),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            billing_mode=(dynamodb.BillingMode.PROVISIONED if provisioned
+                          else dynamodb.BillingMode.PAY_PER_REQUEST),
+            **capacity,
             time_to_live_attribute=spec["ttl_attribute"],
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True),
@@ -43,10 +50,41 @@ class DataStack(Stack):
                 index_name=index["name"],
                 partition_key=_key(index["partition_key"]),
                 sort_key=_key(index["sort_key"]),
-                projection_type=dynamodb.ProjectionType.ALL,
+                # not ALL: the heartbeat's volatile attributes stay out (docs/liveness.md)
+                projection_type=dynamodb.ProjectionType.INCLUDE,
+                non_key_attributes=definitions.index_attributes(index["name"]),
+                **capacity,
             )
+        if provisioned:
+            self._auto_scale(table, [index["name"] for index in spec["indexes"]])
         CfnOutput(self, "TableName", value=table.table_name)
         return table
+
+    @staticmethod
+    def _auto_scale(table: dynamodb.Table, indexes: list[str]) -> None:
+        """Provisioned capacity that follows the load (target utilization)."""
+        bounds = {"min_capacity": PROVISIONED["min"], "max_capacity": PROVISIONED["max"]}
+        scalers = [table.auto_scale_read_capacity(**bounds),
+                   table.auto_scale_write_capacity(**bounds)]
+        for name in indexes:
+            scalers += [table.auto_scale_global_secondary_index_read_capacity(name, **bounds),
+                        table.auto_scale_global_secondary_index_write_capacity(name, **bounds)]
+        for scaler in scalers:
+            scaler.scale_on_utilization(target_utilization_percent=PROVISIONED["target_percent"])
+
+    def _secrets_key(self) -> kms.Key:
+        """The key SSM Parameter Store encrypts every namespace secret with
+        (README, "Where secrets live").  Kept with the data: the secrets are
+        unreadable without it."""
+        key = kms.Key(
+            self, "SecretsKey",
+            alias=self.config.secrets_key_alias,
+            description="Cluster Manager namespace secrets (SSM SecureString parameters)",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        CfnOutput(self, "SecretsKeyArn", value=key.key_arn)
+        return key
 
     def _cognito(self) -> None:
         mfa_required = self.config.cognito_mfa == "required"

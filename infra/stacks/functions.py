@@ -15,6 +15,7 @@ class FunctionSpec:
     name: str           # suffix of the function name (<prefix><name>)
     timeout: int        # seconds
     memory_key: str     # Config attribute with the memory size
+    traced: bool = True  # X-Ray active tracing
 
 
 FUNCTIONS = {
@@ -23,9 +24,13 @@ FUNCTIONS = {
     # ≤ 1/6 of the events queue's visibility timeout (AWS's advice for SQS sources).
     "handle_agent_events": FunctionSpec("handle_agent_events", "agent-events",
                                         definitions.EVENTS_QUEUE["visibility_timeout_seconds"] // 6,
-                                        "worker_memory_mb"),
+                                        "worker_memory_mb",
+                                        # Lambda traces 1 invocation/s + 5 % and that cannot be
+                                        # lowered: ~$13/month for heartbeat batches alone
+                                        # (README, "What it costs at idle"); errors still alarm
+                                        traced=False),
     # Runs every minute: it must be done before the next one starts.
-    "sweep": FunctionSpec("sweep", "sweep", 55, "worker_memory_mb"),
+    "sweep": FunctionSpec("sweep", "sweep", 55, "sweep_memory_mb"),
 }
 EVENTS_HANDLER = "handle_agent_events"
 SWEEP_HANDLER = "sweep"

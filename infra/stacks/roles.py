@@ -27,10 +27,11 @@ SQS_NAMESPACE_QUEUES = ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:SetQueueAttri
                         "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"]
 SQS_EVENT_SOURCE = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
 SQS_COMMANDS = ["sqs:GetQueueUrl", "sqs:SendMessage"]
-# agent secrets and the namespace's configuration/plan secrets, all under SECRETS_PREFIX
-SECRETS = ["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
-           "secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret",
-           "secretsmanager:DescribeSecret"]
+# agent secrets and the namespace's configuration/plan secrets: SecureString
+# parameters under /SECRETS_PREFIX (chalicelib/secret_store.py), KMS-encrypted
+SECRETS = ["ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter",
+           "ssm:GetParametersByPath"]
+SECRETS_KEY = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"]
 XRAY = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 
 
@@ -39,9 +40,10 @@ class FunctionRoles(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: Config,
                  function_names: dict, events_queue: sqs.IQueue, state_machine_arn: str | None,
-                 warn) -> None:
+                 secrets_key_arn: str, warn) -> None:
         super().__init__(scope, construct_id)
         self.config = config
+        self.secrets_key_arn = secrets_key_arn
         self.function_names = function_names
         self.events_queue = events_queue
         self.state_machine_arn = state_machine_arn
@@ -72,11 +74,9 @@ class FunctionRoles(Construct):
             iam.PolicyStatement(sid="EventsQueueUrl", actions=["sqs:GetQueueUrl"],
                                 resources=[self.events_queue.queue_arn]),
             iam.PolicyStatement(sid="NamespaceSecrets", actions=SECRETS,
-                                resources=[arn("secretsmanager",
-                                                     f"secret:{c.secrets_prefix}*")]),
-            # Deleting a namespace lists its secrets by name prefix (names only).
-            iam.PolicyStatement(sid="ListNamespaceSecrets",
-                                actions=["secretsmanager:ListSecrets"], resources=["*"]),
+                                resources=[arn("ssm", f"parameter/{c.secrets_prefix}*")]),
+            iam.PolicyStatement(sid="SecretsKey", actions=SECRETS_KEY,
+                                resources=[self.secrets_key_arn]),
             iam.PolicyStatement(sid="AgentSessions", actions=["sts:AssumeRole"],
                                 resources=[f"arn:{Aws.PARTITION}:iam::{Aws.ACCOUNT_ID}:role/"
                                            f"{self.agent_role_name}"]),
@@ -98,9 +98,10 @@ class FunctionRoles(Construct):
             iam.PolicyStatement(sid="NamespaceQueues", actions=SQS_COMMANDS,
                                 resources=[self.namespace_queues_arn]),
             # Agents' event keys are derived from the service key (none is stored).
-            iam.PolicyStatement(sid="ServiceKey", actions=["secretsmanager:GetSecretValue"],
-                                resources=[arn("secretsmanager",
-                                               f"secret:{c.secrets_prefix}{keys.NAME}-*")]),
+            iam.PolicyStatement(sid="ServiceKey", actions=["ssm:GetParameter"],
+                                resources=[arn("ssm", f"parameter/{c.secrets_prefix}{keys.NAME}")]),
+            iam.PolicyStatement(sid="SecretsKey", actions=["kms:Decrypt"],
+                                resources=[self.secrets_key_arn]),
         ]
         sweep = [
             iam.PolicyStatement(sid="Table", actions=DYNAMODB_SWEEP, resources=table_resources),
@@ -125,11 +126,11 @@ class FunctionRoles(Construct):
                  f"<AWS::AccountId>:{c.prefix}ns-*]",
                  "Per-namespace command queues (and their DLQs) are created and deleted by the "
                  "API at run time; the grant is limited to the stage's queue-name prefix."),
-                ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:"
-                 f"<AWS::Region>:<AWS::AccountId>:secret:{c.secrets_prefix}*]",
+                ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:"
+                 f"<AWS::Region>:<AWS::AccountId>:parameter/{c.secrets_prefix}*]",
                  "Each namespace's secrets (agent secret, plan and configuration passwords) are "
-                 "created at run time; the grant is limited to the stage's secret-name prefix "
-                 "(Secrets Manager appends a random suffix to every secret ARN)."),
+                 "parameters created at run time under /<stage prefix>/namespaces/<id>/; the "
+                 "grant is limited to the stage's parameter path."),
             ],
             EVENTS_HANDLER: [
                 index,
@@ -138,11 +139,6 @@ class FunctionRoles(Construct):
                  "A reconnecting agent is sent its configuration through its namespace's "
                  "command queue, created at run time; the grant is limited to the stage's "
                  "queue-name prefix and to SendMessage/GetQueueUrl."),
-                ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:"
-                 f"<AWS::Region>:<AWS::AccountId>:secret:{c.secrets_prefix}{keys.NAME}-*]",
-                 "The service key (created by the API on first use) is read to derive agents' "
-                 "event keys; Secrets Manager appends a random suffix to the ARN, so the grant "
-                 "names the one secret with a trailing wildcard."),
             ],
             SWEEP_HANDLER: [index],
         }
@@ -171,11 +167,8 @@ class FunctionRoles(Construct):
                     "Log streams are created by Lambda at run time with generated names; the "
                     "grant is limited to the function's own log group.")
         acknowledge(role, "AwsSolutions-IAM5[Resource::*]",
-                    "X-Ray PutTraceSegments/PutTelemetryRecords"
-                    + (" and Secrets Manager ListSecrets (namespace deletion lists the "
-                       "namespace's secrets by name; no values)" if handler == "app" else "")
-                    + " support no resource-level permissions (Service Authorization "
-                      "Reference: resource type '*').")
+                    "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level "
+                    "permissions (Service Authorization Reference: resource type '*').")
         for finding, reason in self._wildcards.get(handler, []):
             acknowledge(role, finding, reason)
         return role

@@ -118,10 +118,13 @@ def test_the_poller_survives_an_sqs_outage_and_reconnects_without_a_restart(
 
 def test_a_heartbeat_is_signed_and_names_the_executor(sqs, queues, holder):
     stop = threading.Event()
-    Heartbeat(holder, EventSender(holder), "simulate", stop, lambda: 1).beat()
-    (beat,) = read_events(sqs, queues.events, until=bool, seconds=5)
-    assert beat["type"] == "heartbeat" and beat["executor"] == "simulate"
-    assert beat["agent_version"]
+    heartbeat = Heartbeat(holder, EventSender(holder), "simulate", stop, lambda: 1)
+    heartbeat.beat()
+    heartbeat.beat()
+    beats = read_events(sqs, queues.events, until=lambda e: len(e) >= 2, seconds=5)
+    assert all(b["type"] == "heartbeat" and b["executor"] == "simulate" for b in beats)
+    assert beats[0]["agent_version"]
+    assert sorted(b["seq"] for b in beats) == [0, 1]  # counts this process's heartbeats
 
 
 def test_rejected_credentials_ask_for_a_new_session():

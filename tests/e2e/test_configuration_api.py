@@ -188,12 +188,15 @@ def test_no_secret_value_anywhere_in_the_table(user, k8s):
     text = json.dumps(dump)
     for secret in secrets + [install["agent_secret"]]:
         assert secret not in text
-    # … and every one of them is retrievable where it belongs
-    sm = boto3.client("secretsmanager")
-    prefix = f"{settings.secrets_prefix()}namespaces/{install['namespace_id']}/"
-    stored = [s["Name"] for s in sm.list_secrets(
-        Filters=[{"Key": "name", "Values": [prefix]}])["SecretList"] if s["Name"].startswith(prefix)]
-    assert len(stored) >= 6
+    # … and every one of them is stored, encrypted, under the namespace's path
+    ssm = boto3.client("ssm")
+    prefix = f"/{settings.secrets_prefix().strip('/')}/namespaces/{install['namespace_id']}"
+    stored = [p for page in ssm.get_paginator("get_parameters_by_path").paginate(
+        Path=prefix, Recursive=True, WithDecryption=True) for p in page["Parameters"]]
+    assert len(stored) >= 6 and {p["Type"] for p in stored} == {"SecureString"}
+    values = " ".join(p["Value"] for p in stored)
+    for secret in secrets + [install["agent_secret"]]:
+        assert secret in values
 
 
 def test_catalogue_is_served_to_any_signed_in_user(user, anon):

@@ -148,8 +148,35 @@ def test_events_handler_reads_the_events_queue_with_partial_batch_failures(assem
     assert event["Properties"]["Queue"] == {"Fn::GetAtt": [queue_id, "Arn"]}
     assert event["Properties"]["BatchSize"] == definitions.EVENTS_QUEUE["batch_size"]
     assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # heartbeats share invocations at scale (bench/cost.py)
+    assert event["Properties"]["MaximumBatchingWindowInSeconds"] == 1
     # AWS's advice: the queue's visibility timeout is at least 6× the function's timeout
     assert 6 * fn["Properties"]["Timeout"] <= definitions.EVENTS_QUEUE["visibility_timeout_seconds"]
+
+
+def test_indexes_never_copy_what_a_heartbeat_rewrites(assembly):
+    (table,) = assembly.resources(assembly.data, "AWS::DynamoDB::Table").values()
+    projected = 0
+    for index in table["Properties"]["GlobalSecondaryIndexes"]:
+        assert index["Projection"]["ProjectionType"] == "INCLUDE"
+        attributes = index["Projection"]["NonKeyAttributes"]
+        assert "last_seen" not in attributes and not {"gsi2pk", "gsi2sk"} & set(attributes)
+        projected += len(attributes)
+    assert projected <= 100  # DynamoDB's limit over all indexes of a table
+
+
+def test_secrets_are_encrypted_with_a_retained_rotating_key_of_the_stage(templates, assembly):
+    from aws_cdk.assertions import Match
+
+    templates["data"].has_resource("AWS::KMS::Key", {
+        "DeletionPolicy": "Retain",
+        "Properties": Match.object_like({"EnableKeyRotation": True})})
+    templates["data"].has_resource_properties("AWS::KMS::Alias", {
+        "AliasName": f"alias/cluster-manager-{STAGE}-secrets"})
+    for handler, (_, fn) in assembly.functions().items():
+        env = fn["Properties"]["Environment"]["Variables"]
+        assert env["SECRETS_KMS_KEY"] == f"alias/cluster-manager-{STAGE}-secrets", handler
+    assert not assembly.resources(assembly.api, "AWS::SecretsManager::Secret")
 
 
 def test_sweep_runs_every_minute(assembly):
@@ -193,13 +220,14 @@ def test_every_function_gets_every_name_as_an_environment_variable(assembly):
         assert env["AGENT_ROLE_ARN"] == {"Fn::GetAtt": [agent_role, "Arn"]}
 
 
-def test_every_function_is_traced_and_logs_to_a_group_with_retention(assembly):
+def test_every_function_but_the_events_one_is_traced_and_logs_to_a_group_with_retention(assembly):
     groups = {join(g["Properties"]["LogGroupName"]): (k, g)
               for k, g in assembly.resources(assembly.api, "AWS::Logs::LogGroup").items()
               if "LogGroupName" in g["Properties"]}
     for handler, (_, fn) in assembly.functions().items():
         props = fn["Properties"]
-        assert props["Tracing"] == "Active", handler
+        # the events function handles every heartbeat batch: not traced (cost)
+        assert props["Tracing"] == ("PassThrough" if handler == "handle_agent_events" else "Active"), handler
         group_id, group = groups[f"/aws/lambda/{props['FunctionName']}"]
         assert group["Properties"]["RetentionInDays"] == 30
         assert group_id in as_list(fn.get("DependsOn", [])), "the group must exist first"
@@ -260,7 +288,7 @@ def check_common(handler: str, g: dict) -> None:
         assert name in group and group.endswith(":*"), group
     for action, resources in g.items():
         assert "*" not in action, (handler, action)
-        assert "*" not in resources or action == "secretsmanager:ListSecrets", (handler, action)
+        assert "*" not in resources, (handler, action)
         if action.startswith("dynamodb:"):
             assert resources == {TABLE_ARN, TABLE_ARN + "/index/*"}, (handler, action)
 
@@ -274,12 +302,13 @@ def test_the_api_function_may_do_only_what_it_calls(assembly):
         assert g.pop(action) == {NS_QUEUES}, action
     events_queue = next(r for r in g.pop("sqs:GetQueueUrl") if "Events" in r)
     assert events_queue.startswith("${EventsQueue")
-    for action in ("secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
-                   "secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret",
-                   "secretsmanager:DescribeSecret"):
+    for action in ("ssm:PutParameter", "ssm:GetParameter", "ssm:DeleteParameter",
+                   "ssm:GetParametersByPath"):
         (resource,) = g.pop(action)
-        assert resource.endswith(f":secret:cluster-manager-{STAGE}/*"), resource
-    assert g.pop("secretsmanager:ListSecrets") == {"*"}   # no resource-level permissions
+        assert resource.endswith(f":parameter/cluster-manager-{STAGE}/*"), resource
+    for action in ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"):
+        (resource,) = g.pop(action)
+        assert "SecretsKey" in resource, resource  # the stage's own key, nothing else
     (agent_role,) = g.pop("sts:AssumeRole")
     assert agent_role.endswith(f":role/{PREFIX}agent-${{AWS::Region}}")
     assert g.pop("ses:SendEmail") == {
@@ -303,8 +332,10 @@ def test_the_events_function_reads_its_queue_and_writes_the_table_only(assembly)
         (machine,) = g.pop(action, {"${ProvisioningStateMachine}"})
         assert machine.startswith("${ProvisioningStateMachine"), machine
     # the service key alone, to derive agents' event keys (none is stored)
-    (service_key,) = g.pop("secretsmanager:GetSecretValue")
-    assert service_key.endswith(f":secret:cluster-manager-{STAGE}/service-key-*"), service_key
+    (service_key,) = g.pop("ssm:GetParameter")
+    assert service_key.endswith(f":parameter/cluster-manager-{STAGE}/service-key"), service_key
+    (key,) = g.pop("kms:Decrypt")
+    assert "SecretsKey" in key, key
     assert set(g) <= {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                       "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}, g
     assert {"dynamodb:Query", "dynamodb:UpdateItem"} <= set(g)

@@ -136,7 +136,7 @@ def test_sweep_reads_only_overdue_namespaces(private_table, alice):
         # two namespaces went silent back in 2001, the others beat just now
         liveness.record_heartbeat(ref, 1, long_ago if i < 2 else clock.now())
     report = liveness.sweep(long_ago + timedelta(minutes=5))
-    assert report == {"items_read": 2, "disconnected": 2}
+    assert report == {"items_read": 2, "disconnected": 2, "rearmed": 0}
     assert [models.Namespace.get(n.pk, n.sk).status for n in made] == (
         ["disconnected"] * 2 + ["connected"] * 4)
 

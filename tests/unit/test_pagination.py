@@ -8,7 +8,7 @@ from chalicelib.errors import BadRequest
 
 @pytest.fixture(autouse=True)
 def service_key(monkeypatch):
-    """The service key would come from Secrets Manager; here a fixed one."""
+    """The service key would come from the secret store; here a fixed one."""
     monkeypatch.setattr(keys, "service_key", lambda: b"k" * 32)
     pagination.bind("alice@example.com", "GET", "/clusters", {})
 
