@@ -49,7 +49,8 @@ def test_the_backend_accepts_what_the_agent_signs():
 
 def test_event_shapes():
     beat = events.heartbeat("kubectl")
-    assert set(beat) == {"type", "sent_at", "agent_version", "executor"}
+    assert set(beat) == {"type", "sent_at", "agent_version", "executor", "seq"}
+    assert beat["seq"] == 0 and events.heartbeat("kubectl", seq=7)["seq"] == 7
     assert beat["sent_at"].endswith("Z") and len(beat["sent_at"]) == 24
     result = events.command_result("c1", True, {"pong": True}, None)
     assert set(result) == {"type", "sent_at", "command_id", "ok", "result", "error"}
