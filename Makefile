@@ -8,7 +8,7 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 export API_PORT AWS_PORT
 
-.PHONY: run test token mail agent bench clean help
+.PHONY: run test lint token mail agent bench clean help
 
 help:
 	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
@@ -16,7 +16,8 @@ help:
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
-	@echo "make test     run every test (starts its own local stack)"
+	@echo "make test     the import contracts, then every test (starts its own local stack)"
+	@echo "make lint     the import contracts only (layers: api → domain → adapters)"
 	@echo "make bench    run the benchmarks and print their figures"
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
@@ -38,8 +39,11 @@ agent: $(STAMP)
 	@test -n "$(EMAIL)" -a -n "$(CLUSTER)" -a -n "$(NAMESPACE)" || { echo "usage: make agent EMAIL=alice@example.com CLUSTER=<cluster_id> NAMESPACE=<name>" >&2; exit 2; }
 	@$(PY) -m devstack agent --email "$(EMAIL)" --cluster "$(CLUSTER)" --namespace "$(NAMESPACE)" --api-port $(API_PORT)
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) bench/coldstart.py

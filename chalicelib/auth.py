@@ -16,7 +16,7 @@ ALGORITHMS = ["RS256"]
 
 @functools.lru_cache(maxsize=4)
 def _jwks_client(url: str):
-    from jwt import PyJWKClient
+    from jwt import PyJWKClient  # lazy: PyJWT and cryptography cost cold start on agent routes
 
     return PyJWKClient(url, cache_keys=True, lifespan=3600)
 
@@ -30,7 +30,7 @@ def _unauthorized(reason: str) -> Unauthorized:
 
 
 def authenticate(header: str | None) -> Principal:
-    import jwt
+    import jwt  # lazy: PyJWT and cryptography cost cold start on agent routes
 
     if not header:
         raise _unauthorized("No bearer token")

@@ -9,7 +9,7 @@ import functools
 
 @functools.lru_cache(maxsize=None)
 def client(service: str):
-    import boto3
+    import boto3  # lazy: importing app.py builds no client and loads no SDK (cold start)
 
     return boto3.session.Session().client(service)
 

@@ -3,7 +3,7 @@ from pynamodb.exceptions import PutError, TransactWriteError, UpdateError, Delet
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import Conflict
-from chalicelib.models import Item
+from chalicelib.models import Item, due_pk
 
 
 def transaction() -> TransactWrite:
@@ -83,8 +83,6 @@ def sweep_overdue(what: str, now: str, act, *, label: str, shards: int = 1) -> d
     """Apply ``act`` to every item whose ``what`` deadline is at or before
     ``now``.  Reads the sparse ``due`` index only, so the cost is the number of
     overdue items, not the size of the table."""
-    from chalicelib.models import Item, due_pk
-
     read = changed = 0
     for shard in range(shards):
         for item in Item.due.query(due_pk(what, shard), Item.gsi2sk <= now):

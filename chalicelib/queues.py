@@ -54,6 +54,15 @@ def create_command_queues(namespace_id: str) -> None:
     })
 
 
+def send_command(namespace_id: str, command_id: str, message: dict) -> None:
+    """Put one command on the namespace's queue (the id also as an attribute)."""
+    aws.sqs().send_message(
+        QueueUrl=url(command_queue_name(namespace_id)),
+        MessageBody=json.dumps(message),
+        MessageAttributes={"command_id": {"DataType": "String", "StringValue": command_id}},
+    )
+
+
 def delete_command_queues(namespace_id: str) -> None:
     sqs = aws.sqs()
     for name in (command_queue_name(namespace_id), command_dlq_name(namespace_id)):

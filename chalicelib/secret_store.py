@@ -13,11 +13,13 @@ def ref(namespace_id: str, kind: str, name: str) -> str:
     return f"{settings.secrets_prefix()}namespaces/{namespace_id}/{kind}/{name}"
 
 
-def put(secret_ref: str, values: dict) -> None:
+def put(secret_ref: str, values: dict, *, description: str | None = None) -> None:
+    """Create or overwrite the secret (idempotent)."""
     sm = aws.secrets()
     text = json.dumps(values, sort_keys=True)
     try:
-        sm.create_secret(Name=secret_ref, SecretString=text)
+        sm.create_secret(Name=secret_ref, SecretString=text,
+                         **({"Description": description} if description else {}))
     except sm.exceptions.ResourceExistsException:
         sm.put_secret_value(SecretId=secret_ref, SecretString=text)
 

@@ -19,7 +19,7 @@ def start() -> None:
     _state["started"] = True
     if not settings.tracing_enabled():
         return
-    from aws_xray_sdk.core import patch, xray_recorder
+    from aws_xray_sdk.core import patch, xray_recorder  # lazy: only on Lambda with tracing on
 
     xray_recorder.configure(context_missing="IGNORE_ERROR")
     patch(["botocore"])

@@ -7,7 +7,7 @@ from chalicelib.api import views
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.api.routing import Routes, validate
 from chalicelib.domain import configuration, plans
-from chalicelib.domain.access import VIEW, authorize
+from chalicelib.domain.access import authorize
 from chalicelib.errors import BadRequest
 
 routes = Routes(__name__, tag="configuration")
@@ -26,16 +26,10 @@ def get_catalogue(call):
 @routes.route(NS + "/configuration", "GET", response="NamespaceConfiguration", auth="user_or_agent",
               summary="The namespace's whole configuration: sections and plans (secrets masked)")
 def get_configuration(call):
-    from chalicelib import db, models
-
-    namespace = authorize(call.principal, call.params["cluster_id"], need=VIEW,
-                          namespace=call.params["namespace"]).target
-    pk = models.namespace_pk(namespace.namespace_id)
-    return {
-        "sections": {i.section: views.configuration(i)
-                     for i in db.read_partition(pk, models.CONFIG_PREFIX)},
-        "plans": [plans.view(p) for p in db.read_partition(pk, models.PLAN_PREFIX)],
-    }
+    sections, plan_items = configuration.read_all(call.principal, call.params["cluster_id"],
+                                                  call.params["namespace"])
+    return {"sections": {i.section: views.configuration(i) for i in sections},
+            "plans": [views.plan(p) for p in plan_items]}
 
 
 @routes.route(NS + "/configuration/{section}", "GET", response="ConfigurationSection",
@@ -67,7 +61,7 @@ def save_plan(call):
                                 call.body.model_dump(exclude_none=True))
     call.status = 201 if result in ("created", "added") else 200
     call.activity = {"plan": plan.name, "result": result}
-    return {**plans.view(plan), "result": result}
+    return {**views.plan(plan), "result": result}
 
 
 @routes.route(NS + "/plans", "GET", response="PlanPage", paginated=True, auth="user_or_agent",
@@ -75,13 +69,13 @@ def save_plan(call):
 def list_plans(call):
     items, next_token = plans.list_page(call.principal, call.params["cluster_id"],
                                         call.params["namespace"], call.limit, call.next_token)
-    return views.page([plans.view(p) for p in items], next_token)
+    return views.page([views.plan(p) for p in items], next_token)
 
 
 @routes.route(NS + "/plans/{plan}", "PATCH", request="PlanToggle", response="Plan",
               summary="Activate or deactivate a plan (creator only)")
 def toggle_plan(call):
-    return plans.view(plans.set_active(call.principal, call.params["cluster_id"],
+    return views.plan(plans.set_active(call.principal, call.params["cluster_id"],
                                        call.params["namespace"], call.params["plan"],
                                        call.body.active))
 

@@ -20,7 +20,7 @@ def create_environment(call):
     env = environments.create(call.principal, *_where(call), name=body.name, app=body.app,
                               database_plan=body.database_plan, storage_plan=body.storage_plan)
     call.activity = {"environment": env.name}
-    return environments.details(env)
+    return views.environment(env)
 
 
 @routes.route(BASE, "GET", response="EnvironmentPage", paginated=True,
@@ -28,21 +28,21 @@ def create_environment(call):
 def list_environments(call):
     items, next_token = environments.list_page(call.principal, *_where(call), call.limit,
                                                call.next_token)
-    return views.page([environments.details(e) for e in items], next_token)
+    return views.page([views.environment(e) for e in items], next_token)
 
 
 @routes.route(BASE + "/{env}", "GET", response="Environment",
               summary="An environment with its provisioning state: step, attempt, last error, "
                       "next retry")
 def get_environment(call):
-    return environments.details(environments.get(call.principal, *_where(call), call.params["env"]))
+    return views.environment(environments.get(call.principal, *_where(call), call.params["env"]))
 
 
 @routes.route(BASE + "/{env}", "DELETE", status=202, response="Environment",
               summary="Deprovision the environment through the agent, then remove it "
                       "(right: manage environment)")
 def delete_environment(call):
-    return environments.details(environments.delete(call.principal, *_where(call),
+    return views.environment(environments.delete(call.principal, *_where(call),
                                                     call.params["env"]))
 
 
@@ -50,5 +50,5 @@ def delete_environment(call):
               summary="Start provisioning again after the last attempt failed "
                       "(right: manage environment)")
 def retry_provisioning(call):
-    return environments.details(environments.retry(call.principal, *_where(call),
+    return views.environment(environments.retry(call.principal, *_where(call),
                                                    call.params["env"]))

@@ -23,9 +23,10 @@ ERROR_TEXT = {
 
 @functools.lru_cache(maxsize=1)
 def document() -> dict:
+    # Lazy: pydantic is loaded only when the document is first asked for (cold start).
     from pydantic.json_schema import models_json_schema
 
-    from chalicelib.api import schemas
+    from chalicelib.api import schemas  # lazy: imports pydantic
 
     names = {"Error"}
     for spec in ROUTES:

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 from chalice import Blueprint, Response
 
-from chalicelib import pagination, tracing
-from chalicelib.domain import access
+from chalicelib import pagination, settings, tracing
+from chalicelib.auth import authenticate
+from chalicelib.domain import access, activity
+from chalicelib.domain.agents import principal_from_header
 from chalicelib.errors import ApiError, BadRequest, PayloadTooLarge, Unprocessable
 
 log = logging.getLogger("cluster_manager.api")
@@ -66,8 +68,6 @@ class Call:
     @property
     def base_url(self) -> str:
         """The API's public base URL (configured, or as the caller reached us)."""
-        from chalicelib import settings
-
         configured = settings.api_url()
         if configured:
             return configured.rstrip("/")
@@ -121,9 +121,10 @@ def _parse_body(request, model_name):
 
 def validate(model_name: str, data: dict):
     """Validate ``data`` against a schema; pydantic is imported only here."""
+    # Lazy: pydantic (and the models built from it) cost cold start on routes without a body.
     from pydantic import ValidationError
 
-    from chalicelib.api import schemas
+    from chalicelib.api import schemas  # lazy: imports pydantic
 
     model = getattr(schemas, model_name)
     try:
@@ -178,12 +179,8 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
         principal = None
         header = request.headers.get("authorization") or ""
         if spec.auth == "user_or_agent" and header.lower().startswith("agent "):
-            from chalicelib.domain.agents import principal_from_header
-
             principal = principal_from_header(header[6:])
         elif spec.auth in ("user", "user_or_agent"):
-            from chalicelib.auth import authenticate
-
             principal = authenticate(header)
         call = Call(principal=principal, params=params,
                     query=dict(request.query_params or {}),
@@ -208,8 +205,6 @@ def _record_activity(spec: RouteSpec, call: Call) -> None:
     """Every successful change by a user lands in the activity log."""
     if call.activity is False:
         return
-    from chalicelib.domain import activity
-
     grant = access.CURRENT.get()
     extra = dict(call.activity)
     cluster_id = extra.pop("cluster_id", None) or call.params.get("cluster_id")

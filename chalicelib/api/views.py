@@ -1,8 +1,12 @@
 """Items → response dicts (the shapes in ``schemas``)."""
 import json
+from datetime import datetime, timedelta, timezone
 
 from chalicelib import clock
+from chalicelib.domain import configuration as configuration_rules
+from chalicelib.domain import environments as environment_rules
 from chalicelib.domain import namespaces as namespace_rules
+from chalicelib.domain import plans as plan_rules
 
 
 def namespace_summary(ns, grant, now) -> dict:
@@ -98,7 +102,45 @@ def activity(item) -> dict:
 
 
 def configuration(item) -> dict:
-    from chalicelib.domain.configuration import masked
+    return {"section": item.section, "settings": configuration_rules.masked(item),
+            "updated_at": item.updated_at, "updated_by": item.updated_by}
 
-    return {"section": item.section, "settings": masked(item), "updated_at": item.updated_at,
+
+def plan(item) -> dict:
+    return {"name": item.name, "kind": item.plan_kind, "type": item.type,
+            "active": item.active == "true", "settings": plan_rules.masked(item),
+            "created_at": item.created_at, "updated_at": item.updated_at,
             "updated_by": item.updated_by}
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+LAST_ERROR_TEXT = {
+    "States.Timeout": "the agent did not answer within the attempt timeout "
+                      "(is the namespace connected?)",
+}
+
+
+def environment(env) -> dict:
+    failed_at = _parse_time(env.failed_at)
+    next_retry = None
+    if env.state in (environment_rules.PROVISIONING, environment_rules.DEPROVISIONING) \
+            and failed_at and env.retry_in_seconds:
+        next_retry = clock.iso(failed_at + timedelta(seconds=int(env.retry_in_seconds)))
+    last_error = env.last_error or LAST_ERROR_TEXT.get(env.last_error_code or "", env.last_error_code)
+    return {
+        "name": env.name, "app": env.app, "namespace": env.namespace, "state": env.state,
+        "database_plan": env.database_plan, "storage_plan": env.storage_plan,
+        "step": env.step, "attempt": int(env.attempt or 0),
+        "max_attempts": int(env.max_attempts or 0), "last_error": last_error,
+        "next_retry_at": next_retry, "created_at": env.created_at, "created_by": env.created_by,
+        "finished_at": env.finished_at,
+    }

@@ -9,10 +9,10 @@ session policy reaches only its own queue and the shared events queue.
 """
 import hashlib
 import hmac
-import json
 import secrets as random_secrets
 
-from chalicelib import aws, clock, db, models, queues, settings
+from chalicelib import clock, db, models, queues, secret_store, settings, sts
+from chalicelib.domain.access import AgentPrincipal
 from chalicelib.errors import Conflict, Unauthorized
 
 SECRET_PREFIX = "cma_"
@@ -54,24 +54,16 @@ def provision(namespace_id: str, secret: str, generation: int = 1) -> None:
 
 
 def store_secret(namespace_id: str, secret: str, generation: int) -> None:
-    sm = aws.secrets()
-    value = json.dumps({"secret": secret, "generation": generation})
-    try:
-        sm.create_secret(Name=secret_name(namespace_id), SecretString=value,
-                         Description="Cluster Manager agent secret")
-    except sm.exceptions.ResourceExistsException:
-        sm.put_secret_value(SecretId=secret_name(namespace_id), SecretString=value)
+    secret_store.put(secret_name(namespace_id), {"secret": secret, "generation": generation},
+                     description="Cluster Manager agent secret")
 
 
 def stored_secret(namespace_id: str) -> dict:
-    value = aws.secrets().get_secret_value(SecretId=secret_name(namespace_id))["SecretString"]
-    return json.loads(value)
+    return secret_store.get(secret_name(namespace_id))
 
 
 def deprovision(namespace_id: str) -> None:
     """Remove the namespace's queues and every secret stored for it (idempotent)."""
-    from chalicelib import secret_store
-
     queues.delete_command_queues(namespace_id)
     for ref in {secret_name(namespace_id), *secret_store.namespace_refs(namespace_id)}:
         secret_store.delete(ref)
@@ -146,8 +138,6 @@ def verify(namespace_id: str, secret: str) -> models.Namespace:
 
 def principal_from_header(value: str):
     """``Agent <namespace_id>:<secret>`` → the namespace's principal, or 401."""
-    from chalicelib.domain.access import AgentPrincipal
-
     namespace_id, _, secret = value.partition(":")
     namespace = verify(namespace_id.strip(), secret.strip())
     return AgentPrincipal(namespace.namespace_id, namespace.cluster_id, namespace.name)
@@ -156,12 +146,8 @@ def principal_from_header(value: str):
 def open_session(namespace_id: str, secret: str) -> dict:
     namespace = verify(namespace_id, secret)
     cluster = models.Cluster.get(models.cluster_pk(namespace.cluster_id), models.CLUSTER_SK)
-    granted = aws.sts().assume_role(
-        RoleArn=settings.agent_role_arn(),
-        RoleSessionName=f"ns-{namespace_id}",
-        Policy=json.dumps(session_policy(namespace_id)),
-        DurationSeconds=SESSION_SECONDS,
-    )["Credentials"]
+    granted = sts.agent_credentials(f"ns-{namespace_id}", session_policy(namespace_id),
+                                    SESSION_SECONDS)
     heartbeat = int(namespace.heartbeat_seconds or settings.heartbeat_seconds())
     return {
         "namespace_id": namespace_id,

@@ -9,7 +9,7 @@ ones whose agent never answered, so no command waits forever in silence.
 import json
 from datetime import timedelta
 
-from chalicelib import aws, clock, db, models, pagination, queues, settings
+from chalicelib import clock, db, models, pagination, queues, settings
 from chalicelib.domain import namespaces
 from chalicelib.domain.access import MANAGE
 from chalicelib.errors import Conflict, NotFound
@@ -47,11 +47,7 @@ def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by
     message = {"command_id": command_id, "type": type, "payload": payload,
                "issued_at": command.created_at}
     try:
-        aws.sqs().send_message(
-            QueueUrl=queues.url(queues.command_queue_name(namespace.namespace_id)),
-            MessageBody=json.dumps(message),
-            MessageAttributes={"command_id": {"DataType": "String", "StringValue": command_id}},
-        )
+        queues.send_command(namespace.namespace_id, command_id, message)
     except Exception as exc:  # the record must not claim a queued command that is not
         finish(namespace.namespace_id, command_id, ok=False, result=None,
                error=f"could not be queued for the agent: {exc}", at=clock.now())

@@ -11,7 +11,7 @@ import json
 
 from chalicelib import clock, db, models, secret_store
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import forms
+from chalicelib.domain import commands, forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.errors import NotFound, Unprocessable
 
@@ -95,6 +95,14 @@ def get_section(principal, cluster_id: str, name: str, section: str):
     return item
 
 
+def read_all(principal, cluster_id: str, name: str) -> tuple[list, list]:
+    """``(sections, plans)``: every configuration item of the namespace."""
+    namespace = authorize(principal, cluster_id, need=VIEW, namespace=name).target
+    pk = models.namespace_pk(namespace.namespace_id)
+    return (db.read_partition(pk, models.CONFIG_PREFIX),
+            db.read_partition(pk, models.PLAN_PREFIX))
+
+
 def put_section(principal, cluster_id: str, name: str, section: str, body: dict):
     """Validate and store one section; returns ``(item, result)`` where result
     is created, updated or unchanged."""
@@ -141,8 +149,6 @@ def snapshot(namespace) -> dict:
 def push(namespace, *, reason: str, snap: dict | None = None):
     """Send the current configuration to the agent, if one can receive it now;
     otherwise it is sent when the agent connects."""
-    from chalicelib.domain import commands
-
     if namespace.installation_type != "connected" or namespace.status != "connected":
         return None
     return commands.issue(namespace, "configure", {"reason": reason, **(snap or snapshot(namespace))},

@@ -8,7 +8,6 @@ Nobody deletes a failed pod by hand: failed steps are retried with backoff,
 and ``retry-provisioning`` starts again after the last attempt failed.
 """
 import json
-from datetime import datetime, timedelta, timezone
 
 from chalicelib import clock, db, models, pagination, settings, workflows
 from chalicelib.domain import plans as plan_rules
@@ -200,34 +199,3 @@ def sweep(now) -> dict:
     """Remove environments the workflow has deprovisioned."""
     return db.sweep_overdue(workflows.FINALIZE, clock.iso(now), finalize, label="removed")
 
-
-def parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-LAST_ERROR_TEXT = {
-    "States.Timeout": "the agent did not answer within the attempt timeout "
-                      "(is the namespace connected?)",
-}
-
-
-def details(env: models.Environment) -> dict:
-    failed_at = parse_time(env.failed_at)
-    next_retry = None
-    if env.state in (PROVISIONING, DEPROVISIONING) and failed_at and env.retry_in_seconds:
-        next_retry = clock.iso(failed_at + timedelta(seconds=int(env.retry_in_seconds)))
-    last_error = env.last_error or LAST_ERROR_TEXT.get(env.last_error_code or "", env.last_error_code)
-    return {
-        "name": env.name, "app": env.app, "namespace": env.namespace, "state": env.state,
-        "database_plan": env.database_plan, "storage_plan": env.storage_plan,
-        "step": env.step, "attempt": int(env.attempt or 0),
-        "max_attempts": int(env.max_attempts or 0), "last_error": last_error,
-        "next_retry_at": next_retry, "created_at": env.created_at, "created_by": env.created_by,
-        "finished_at": env.finished_at,
-    }

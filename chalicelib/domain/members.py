@@ -13,7 +13,7 @@ import json
 import secrets
 from datetime import timedelta
 
-from chalicelib import clock, db, mail, models, settings
+from chalicelib import clock, db, mail, models, pagination, settings
 from chalicelib.domain import rights as R
 from chalicelib.domain.access import CREATOR, MANAGE, MEMBER, Principal, authorize
 from chalicelib.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, Unprocessable
@@ -198,8 +198,6 @@ def accept(principal: Principal, token: str):
 # --- list, edit, remove ----------------------------------------------------------------
 
 def list_page(principal: Principal, cluster_id: str, name: str, limit: int, next_token):
-    from chalicelib import pagination
-
     grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
     pk = models.namespace_pk(grant.target.namespace_id)
     start = pagination.decode(next_token, pk=pk)

@@ -1,6 +1,8 @@
 """Kubernetes naming rules, with messages that state the rule."""
 import re
 
+from chalicelib.errors import Unprocessable
+
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 MAX_LABEL = 63
 
@@ -23,8 +25,6 @@ def dns1123_problem(name: str) -> str | None:
 
 
 def check_dns1123(name: str, what: str) -> None:
-    from chalicelib.errors import Unprocessable
-
     problem = dns1123_problem(name)
     if problem:
         raise Unprocessable(

@@ -1,6 +1,6 @@
 """Namespaces of a cluster: add, list, read, delete, and their live status."""
 from chalicelib import clock, db, models, pagination, settings
-from chalicelib.domain import agents
+from chalicelib.domain import agents, members
 from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize
 from chalicelib.domain.names import check_dns1123
 from chalicelib.errors import Conflict
@@ -110,8 +110,6 @@ def purge(namespace: models.Namespace) -> None:
     """Remove everything that belongs to a namespace — its queues and secret,
     its members' access, its items — then the namespace itself (idempotent:
     safe to run again after a crash)."""
-    from chalicelib.domain import members
-
     agents.deprovision(namespace.namespace_id)
     belongings = db.read_partition(models.namespace_pk(namespace.namespace_id))
     for member in belongings:

@@ -10,6 +10,7 @@ import json
 from chalicelib import clock, db, models, pagination, secret_store
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.domain import forms
+from chalicelib.domain.configuration import push
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
@@ -69,20 +70,15 @@ def _load(namespace, name):
         return None
 
 
-def view(plan) -> dict:
+def masked(plan) -> dict:
+    """A plan's settings as the API shows them: secrets replaced by ``"***"``."""
     group = CATALOGUE.plan_kind(plan.plan_kind)
-    settings = forms.mask(group.variant(plan.type) if group else None, json.loads(plan.settings),
-                          bool(plan.secret_ref), MASK)
-    return {"name": plan.name, "kind": plan.plan_kind, "type": plan.type,
-            "active": plan.active == "true", "settings": settings,
-            "created_at": plan.created_at, "updated_at": plan.updated_at,
-            "updated_by": plan.updated_by}
+    return forms.mask(group.variant(plan.type) if group else None, json.loads(plan.settings),
+                      bool(plan.secret_ref), MASK)
 
 
 def upsert(principal, cluster_id: str, name: str, body: dict):
     """Create or update a plan by name: ``(plan, "created" | "updated")``."""
-    from chalicelib.domain.configuration import push
-
     grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
     namespace = grant.target
     if body.get("existing") is not None:
@@ -118,8 +114,6 @@ def _save(plan, creating: str | None) -> None:
 def add_existing(grant, body: dict):
     """Link a plan that exists in another namespace of the same cluster (seed
     §4.5.1: for when the script could not add it)."""
-    from chalicelib.domain.configuration import push
-
     name = body["existing"]
     if any(body.get(f) is not None for f in ("name", "kind", "type", *CATALOGUE.plan_fields())):
         raise Unprocessable("Send either {\"existing\": name} alone, or a whole plan; not both.",
@@ -154,8 +148,6 @@ def list_page(principal, cluster_id: str, name: str, limit: int, next_token):
 
 
 def set_active(principal, cluster_id: str, name: str, plan_name: str, active: bool):
-    from chalicelib.domain.configuration import push
-
     namespace = authorize(principal, cluster_id, need=MANAGE, namespace=name).target
     plan = _load(namespace, plan_name)
     if plan is None:

@@ -82,6 +82,7 @@ def _task_result(namespace_id: str, event: dict) -> str:
 
 def handle(event: dict, context) -> dict:
     """Entry point for the SQS event source; returns partial batch failures."""
+    # Lazy: app.py imports this module for every function; only the events one needs it.
     from aws_lambda_powertools.utilities.batch import (
         BatchProcessor,
         EventType,

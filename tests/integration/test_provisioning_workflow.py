@@ -7,6 +7,7 @@ import boto3
 import pytest
 
 from chalicelib import clock, models, queues, settings
+from chalicelib.api import views
 from chalicelib.domain import clusters, environments, namespaces, plans
 from chalicelib.events import envelope
 from tests.agent.process import wait_for
@@ -63,7 +64,7 @@ def test_fail_fail_success_becomes_ready_on_the_third_attempt(alice, ns):
         assert (task["type"], task["step"], task["attempt"]) == ("provision", "database", attempt)
         agent.answer(task, ok=False, error=f"database unreachable (try {attempt})")
         wait_for(lambda: env_item(ns, "shop").last_error == f"database unreachable (try {attempt})", 30, "the workflow")
-        details = environments.details(env_item(ns, "shop"))
+        details = views.environment(env_item(ns, "shop"))
         assert details["state"] == "provisioning" and details["attempt"] == attempt
     task = agent.next_task()
     assert task["attempt"] == 3 and task["plans"]["database"]["name"] == "db"
@@ -84,7 +85,7 @@ def test_last_failure_ends_provisioning_failed_with_the_agents_message(alice, ns
     for _ in range(2):
         agent.answer(agent.next_task(), ok=False, error="disk full on node-3")
     wait_for(lambda: env_item(ns, "web").state == "provisioning_failed", 30, "the workflow")
-    details = environments.details(env_item(ns, "web"))
+    details = views.environment(env_item(ns, "web"))
     assert details["last_error"] == "disk full on node-3" and details["attempt"] == 2
     # after the cause is fixed, retry-provisioning makes it ready
     environments.retry(alice, ns.cluster_id, "apps", "web")
