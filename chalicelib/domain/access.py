@@ -19,7 +19,7 @@ import contextvars
 import json
 from dataclasses import dataclass, field
 
-from chalicelib import clock, models
+from chalicelib import clock, db, models
 from chalicelib.domain import rights as R
 from chalicelib.errors import Forbidden, NotFound
 
@@ -145,12 +145,10 @@ def authorize(principal, cluster_id: str, *, need: str = VIEW,
         raise cluster_not_found(cluster_id)
     if isinstance(principal, AgentPrincipal):
         return _authorize_agent(principal, cluster_id, namespace)
-    try:
-        access = models.ClusterAccess.get(models.user_pk(principal.email),
-                                          f"{models.ACCESS_PREFIX}{cluster_id}",
-                                          consistent_read=True)
-    except models.ClusterAccess.DoesNotExist:
-        raise cluster_not_found(cluster_id) from None
+    access = db.get_or_none(models.ClusterAccess, models.user_pk(principal.email),
+                            f"{models.ACCESS_PREFIX}{cluster_id}")
+    if access is None:
+        raise cluster_not_found(cluster_id)
     grant = build(principal, access, models.Item.query(models.cluster_pk(cluster_id)),
                   resume_delete=resume_delete)
     if grant is None:

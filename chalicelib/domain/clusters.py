@@ -72,12 +72,8 @@ def delete(principal: Principal, cluster_id: str) -> None:
             "first (their storage is deprovisioned through the agent), then the cluster.",
             code="cluster_has_environments")
     if not cluster.deleting:
-        try:
+        with db.or_conflict("The cluster"):
             cluster.update(actions=[models.Cluster.deleting.set(clock.now_iso())])
-        except Exception as exc:
-            if db.condition_failed(exc):
-                raise db.concurrent_change("The cluster") from None
-            raise
     for namespace in grant.namespaces:
         namespace_rules.purge(namespace)
     db.delete_all(db.read_partition(models.activity_pk(cluster_id)))

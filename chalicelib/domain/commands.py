@@ -65,11 +65,11 @@ def list_page(principal, cluster_id: str, name: str, limit: int, next_token: str
 
 def get(principal, cluster_id: str, name: str, command_id: str):
     _, namespace = namespaces.get(principal, cluster_id, name)
-    if clock.is_id(command_id):
-        try:
-            return C.get(models.namespace_pk(namespace.namespace_id), models.command_sk(command_id))
-        except C.DoesNotExist:
-            pass
+    command = db.get_or_none(C, models.namespace_pk(namespace.namespace_id),
+                             models.command_sk(command_id),
+                             consistent_read=False) if clock.is_id(command_id) else None
+    if command is not None:
+        return command
     raise NotFound(f"Namespace {name!r} has no command {command_id!r}.", code="command_not_found")
 
 

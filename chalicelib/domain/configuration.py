@@ -70,11 +70,8 @@ def _section_or_404(section: str) -> None:
 
 
 def _load(namespace, section):
-    try:
-        return models.Configuration.get(models.namespace_pk(namespace.namespace_id),
-                                        models.config_sk(section), consistent_read=True)
-    except models.Configuration.DoesNotExist:
-        return None
+    return db.get_or_none(models.Configuration, models.namespace_pk(namespace.namespace_id),
+                          models.config_sk(section))
 
 
 def masked(item) -> dict:
@@ -157,9 +154,8 @@ def push(namespace, *, reason: str, snap: dict | None = None):
 
 def push_on_connect(ref: dict) -> None:
     """Called when an agent (re)connects: give it the configuration it missed."""
-    try:
-        namespace = models.Namespace.get(ref["pk"], ref["sk"])
-    except models.Namespace.DoesNotExist:
+    namespace = db.get_or_none(models.Namespace, ref["pk"], ref["sk"], consistent_read=False)
+    if namespace is None:
         return
     snap = snapshot(namespace)
     if snap["sections"] or snap["plans"]:

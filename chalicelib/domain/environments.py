@@ -31,12 +31,9 @@ def not_found(namespace: str, name: str) -> NotFound:
 
 
 def _load(namespace, name: str) -> models.Environment | None:
-    try:
-        env = E.get(models.namespace_pk(namespace.namespace_id), models.environment_sk(name),
-                    consistent_read=True)
-    except E.DoesNotExist:
-        return None
-    return None if env.state == DEPROVISIONED else env
+    env = db.get_or_none(E, models.namespace_pk(namespace.namespace_id),
+                         models.environment_sk(name))
+    return None if env is None or env.state == DEPROVISIONED else env
 
 
 def plan_snapshot(plan: models.Plan) -> dict:
@@ -83,22 +80,16 @@ def create(principal, cluster_id: str, namespace_name: str, *, name: str, app: s
 
 def _reserve(env, namespace) -> None:
     """Claim the name and count the environment, both or neither."""
-    for _ in range(3):
-        try:
-            with db.transaction() as tx:
-                tx.save(env, condition=models.Item.pk.does_not_exist())
-                tx.update(N(namespace.pk, namespace.sk), actions=[N.environment_count.add(1)],
-                          condition=N.pk.exists() & N.deleting.does_not_exist(),
-                          add_version_condition=False)
-            return
-        except Exception as exc:
-            if not db.condition_failed(exc):
-                raise
-        # Which condition failed?  Look, and retry when the obstacle was passing.
-        try:
-            leftover = E.get(env.pk, env.sk, consistent_read=True)
-        except E.DoesNotExist:
-            leftover = None
+    def attempt():
+        with db.transaction() as tx:
+            tx.save(env, condition=models.Item.pk.does_not_exist())
+            tx.update(N(namespace.pk, namespace.sk), actions=[N.environment_count.add(1)],
+                      condition=N.pk.exists() & N.deleting.does_not_exist(),
+                      add_version_condition=False)
+
+    def obstacle():
+        """Which condition failed?  Say so, or clear a passing obstacle (and retry)."""
+        leftover = db.get_or_none(E, env.pk, env.sk)
         if leftover is not None and leftover.state != DEPROVISIONED:
             raise Conflict(f"Namespace {namespace.name!r} already has an environment named "
                            f"{env.name!r}; environment names are unique within a namespace.",
@@ -109,7 +100,8 @@ def _reserve(env, namespace) -> None:
                          filter_condition=N.deleting.does_not_exist(), consistent_read=True):
             raise NotFound(f"Namespace {namespace.name!r} is being deleted.",
                            code="namespace_not_found")
-    raise db.concurrent_change(f"Environment {env.name!r}")
+
+    db.retry(attempt, f"Environment {env.name!r}", tries=3, on_condition_failed=obstacle)
 
 
 def _start(env, operation: str, plans: dict) -> None:
@@ -179,18 +171,15 @@ def record_agent_error(namespace_id: str, name: str, error: str) -> None:
 
 def finalize(env: models.Environment) -> bool:
     """Remove a deprovisioned environment and uncount it, in one transaction."""
-    try:
-        with db.transaction() as tx:
-            tx.delete(E(env.pk, env.sk), condition=E.state == DEPROVISIONED,
-                      add_version_condition=False)
-            tx.update(N(models.cluster_pk(env.cluster_id), models.namespace_sk(env.namespace)),
-                      actions=[N.environment_count.add(-1)],
-                      condition=N.namespace_id == env.namespace_id,
-                      add_version_condition=False)
+    with db.conditional() as write, db.transaction() as tx:
+        tx.delete(E(env.pk, env.sk), condition=E.state == DEPROVISIONED,
+                  add_version_condition=False)
+        tx.update(N(models.cluster_pk(env.cluster_id), models.namespace_sk(env.namespace)),
+                  actions=[N.environment_count.add(-1)],
+                  condition=N.namespace_id == env.namespace_id,
+                  add_version_condition=False)
+    if write.held:
         return True
-    except Exception as exc:
-        if not db.condition_failed(exc):
-            raise
     # the namespace itself is gone: nothing left to uncount
     return db.delete_if(E(env.pk, env.sk), E.state == DEPROVISIONED)
 

@@ -20,7 +20,6 @@ from chalicelib.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, U
 
 PENDING, ACTIVE, EXPIRED = "pending", "active", "expired"
 DUE = "invite"
-TX_RETRIES = 5
 
 
 def token_hash(token: str) -> str:
@@ -35,19 +34,13 @@ def _rights_or_422(role: str, rights):
 
 
 def _member(namespace, email):
-    try:
-        return models.Member.get(models.namespace_pk(namespace.namespace_id),
-                                 models.member_sk(email), consistent_read=True)
-    except models.Member.DoesNotExist:
-        return None
+    return db.get_or_none(models.Member, models.namespace_pk(namespace.namespace_id),
+                          models.member_sk(email))
 
 
 def _access(email, cluster_id):
-    try:
-        return models.ClusterAccess.get(models.user_pk(email), f"{models.ACCESS_PREFIX}{cluster_id}",
-                                        consistent_read=True)
-    except models.ClusterAccess.DoesNotExist:
-        return None
+    return db.get_or_none(models.ClusterAccess, models.user_pk(email),
+                          f"{models.ACCESS_PREFIX}{cluster_id}")
 
 
 def _with_membership(email, cluster_id, namespace_id, rights):
@@ -63,17 +56,6 @@ def _with_membership(email, cluster_id, namespace_id, rights):
         held[namespace_id] = rights
     access.memberships = json.dumps(held, sort_keys=True)
     return access, (bool(held) or access.role == CREATOR)
-
-
-def _retrying(what: str, attempt):
-    """Run a read-modify-write transaction, retrying on a concurrent change."""
-    for _ in range(TX_RETRIES):
-        try:
-            return attempt()
-        except Exception as exc:
-            if not db.condition_failed(exc):
-                raise
-    raise db.concurrent_change(what)
 
 
 # --- invite -------------------------------------------------------------------
@@ -108,16 +90,11 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
     member.invited_by, member.invite_hash = principal.email, token_hash(token)
     member.invite_expires_at, member.updated_at = clock.iso(expires), clock.iso(now)
     member.gsi2pk, member.gsi2sk = models.due_pk(DUE, 0), clock.iso(expires)
-    try:
-        with db.transaction() as tx:
-            tx.save(invitation, condition=models.Item.pk.does_not_exist())
-            tx.save(member)  # version-checked: a concurrent invite/accept loses cleanly
-            if old_hash:  # re-invite: the previous link stops working
-                tx.delete(models.Invitation(models.invite_pk(old_hash), models.INVITE_SK))
-    except Exception as exc:
-        if db.condition_failed(exc):
-            raise db.concurrent_change(f"The membership of {email}") from None
-        raise
+    with db.or_conflict(f"The membership of {email}"), db.transaction() as tx:
+        tx.save(invitation, condition=models.Item.pk.does_not_exist())
+        tx.save(member)  # version-checked: a concurrent invite/accept loses cleanly
+        if old_hash:  # re-invite: the previous link stops working
+            tx.delete(models.Invitation(models.invite_pk(old_hash), models.INVITE_SK))
     link = f"{(settings.portal_url() or base_url).rstrip('/')}/invitations/{token}"
     mail.send(email, f"You are invited to namespace {name} of cluster {grant.cluster.name}",
               _invitation_text(principal.email, grant.cluster.name, name, role, granted, link,
@@ -140,12 +117,12 @@ def lookup_invitation(token: str) -> models.Invitation:
     if not token or len(token) > 200:
         raise NotFound("No such invitation; check the link in your email.",
                        code="invitation_not_found")
-    try:
-        return models.Invitation.get(models.invite_pk(token_hash(token)), models.INVITE_SK,
-                                     consistent_read=True)
-    except models.Invitation.DoesNotExist:
+    invitation = db.get_or_none(models.Invitation, models.invite_pk(token_hash(token)),
+                                models.INVITE_SK)
+    if invitation is None:
         raise NotFound("No such invitation; it may have been replaced by a newer one — "
-                       "use the link in the latest email.", code="invitation_not_found") from None
+                       "use the link in the latest email.", code="invitation_not_found")
+    return invitation
 
 
 def _mask(email: str) -> str:
@@ -169,8 +146,10 @@ def accept(principal: Principal, token: str):
     rights = json.loads(invitation.rights)
 
     def attempt():
-        member = models.Member.get(models.namespace_pk(invitation.namespace_id),
-                                   models.member_sk(invitation.email), consistent_read=True)
+        member = db.get_or_none(models.Member, models.namespace_pk(invitation.namespace_id),
+                                models.member_sk(invitation.email))
+        if member is None:
+            raise Gone("This invitation was withdrawn.", code="invitation_withdrawn")
         access, _ = _with_membership(invitation.email, invitation.cluster_id,
                                      invitation.namespace_id, rights)
         member.status, member.accepted_at, member.updated_at = ACTIVE, clock.iso(now), clock.iso(now)
@@ -185,9 +164,7 @@ def accept(principal: Principal, token: str):
         return member
 
     try:
-        return _retrying("The invitation", attempt)
-    except models.Member.DoesNotExist:
-        raise Gone("This invitation was withdrawn.", code="invitation_withdrawn") from None
+        return db.retry(attempt, "The invitation")
     except Conflict:
         fresh = lookup_invitation(token)
         if fresh.used_at:
@@ -241,7 +218,7 @@ def update(principal: Principal, cluster_id: str, name: str, email: str, *, role
                           condition=models.Invitation.used_at.does_not_exist())
         return current
 
-    return _retrying(f"The membership of {member.email}", attempt)
+    return db.retry(attempt, f"The membership of {member.email}")
 
 
 def remove(principal: Principal, cluster_id: str, name: str, email: str, confirm: bool):
@@ -266,7 +243,7 @@ def withdraw(member: models.Member) -> None:
                 else:
                     tx.delete(access)
 
-    _retrying(f"The membership of {member.email}", attempt)
+    db.retry(attempt, f"The membership of {member.email}")
 
 
 def expire(now) -> dict:

@@ -38,19 +38,20 @@ def create(principal: Principal, cluster_id: str, *, name: str,
     # The queues and the secret are named by the new id, so they can be made
     # before the name is claimed; whoever loses the race removes its own.
     agents.provision(namespace_id, secret)
-    try:
-        with db.transaction() as tx:
-            # The cluster must still exist and not be on its way out …
-            tx.condition_check(
-                models.Cluster, models.cluster_pk(cluster_id), models.CLUSTER_SK,
-                condition=models.Item.pk.exists() & models.Cluster.deleting.does_not_exist(),
-            )
-            # … and the name must be free: concurrent creates race here, one wins.
-            tx.save(namespace, condition=models.Item.pk.does_not_exist())
-    except Exception as exc:
-        agents.deprovision(namespace_id)
-        if not db.condition_failed(exc):
+    with db.conditional() as write:
+        try:
+            with db.transaction() as tx:
+                # The cluster must still exist and not be on its way out …
+                tx.condition_check(
+                    models.Cluster, models.cluster_pk(cluster_id), models.CLUSTER_SK,
+                    condition=models.Item.pk.exists() & models.Cluster.deleting.does_not_exist(),
+                )
+                # … and the name must be free: concurrent creates race here, one wins.
+                tx.save(namespace, condition=models.Item.pk.does_not_exist())
+        except Exception:  # lost the race or failed: remove what was made for it
+            agents.deprovision(namespace_id)
             raise
+    if not write.held:
         authorize(principal, cluster_id)  # 404 if the cluster went away
         raise Conflict(
             f"Cluster {cluster.name!r} already has a namespace named {name!r}; "
@@ -86,15 +87,13 @@ def delete(principal: Principal, cluster_id: str, name: str) -> None:
     its belongings are purged, then the item itself: a retry resumes."""
     _, namespace = get(principal, cluster_id, name, need=MANAGE, resume_delete=True)
     if not namespace.deleting:
-        try:
+        with db.conditional() as write:
             namespace.update(
                 actions=[models.Namespace.deleting.set(clock.now_iso())],
                 condition=models.Namespace.environment_count == 0,
                 add_version_condition=False,
             )
-        except Exception as exc:
-            if not db.condition_failed(exc):
-                raise
+        if not write.held:
             environments = [item.sk.split("#", 1)[1] for item in db.read_partition(
                 models.namespace_pk(namespace.namespace_id), "ENV#")]
             raise Conflict(

@@ -28,10 +28,8 @@ def url_problem(value: str) -> str | None:
 
 
 def _item(namespace) -> models.Operate:
-    try:
-        return models.Operate.get(models.namespace_pk(namespace.namespace_id), models.OPERATE_SK)
-    except models.Operate.DoesNotExist:
-        return models.Operate(models.namespace_pk(namespace.namespace_id), models.OPERATE_SK)
+    key = (models.namespace_pk(namespace.namespace_id), models.OPERATE_SK)
+    return db.get_or_none(models.Operate, *key, consistent_read=False) or models.Operate(*key)
 
 
 def get(principal: Principal, cluster_id: str, name: str) -> models.Operate:

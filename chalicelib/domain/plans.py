@@ -63,11 +63,8 @@ def find(namespace, name) -> models.Plan | None:
 
 
 def _load(namespace, name):
-    try:
-        return models.Plan.get(models.namespace_pk(namespace.namespace_id), models.plan_sk(name),
-                               consistent_read=True)
-    except models.Plan.DoesNotExist:
-        return None
+    return db.get_or_none(models.Plan, models.namespace_pk(namespace.namespace_id),
+                          models.plan_sk(name))
 
 
 def masked(plan) -> dict:
