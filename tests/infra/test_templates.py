@@ -155,8 +155,8 @@ def test_every_handler_in_app_py_has_its_own_function_role_and_name(assembly):
     assert {"app", "handle_agent_events", "sweep"} <= set(functions)
     unassigned = [k for k in assembly.api["Resources"] if k.startswith("Unassigned")]
     assert not unassigned, (
-        f"handlers without permissions: {unassigned}; add them to FUNCTIONS and _access in "
-        "infra/stacks/api.py")
+        f"handlers without permissions: {unassigned}; add them to FUNCTIONS "
+        "(infra/stacks/functions.py) and FunctionRoles._access (infra/stacks/roles.py)")
     roles = [assembly.logical_id_of(fn["Properties"]["Role"]) for _, fn in functions.values()]
     assert len(set(roles)) == len(roles), "functions share a role"
     names = [fn["Properties"]["FunctionName"] for _, fn in functions.values()]
@@ -330,12 +330,37 @@ def test_no_role_or_policy_grants_wildcard_actions(assembly):
 
 
 def test_chalice_generates_no_role_or_policy(assembly):
-    """manage_iam_role false: every role is one infra/stacks/api.py builds."""
+    """manage_iam_role false: every role is one infra/stacks builds."""
     assert "DefaultRole" not in assembly.api["Resources"]
     roles = set(assembly.resources(assembly.api, "AWS::IAM::Role"))
     expected = ("ApiRole", "AgentEventsRole", "SweepRole", "AgentRole", "ApiGatewayLogsRole",
                 "Provisioning")
     assert all(r.startswith(expected) for r in roles), roles
+
+
+def test_the_constructs_keep_the_logical_ids_the_stack_deployed_with(assembly):
+    """Splitting the stack into constructs must not rename (and so replace) a
+    deployed resource: these are the ids from before the split."""
+    before = {
+        "Alarms04B5A0BF", "AlarmsPolicy5C860CFE", "AlarmEmail2BD96F84",
+        "EventsDeadLetterQueue404572C7", "EventsDeadLetterQueuePolicy6EBFE545",
+        "EventsQueueB96EB0D2", "EventsQueuePolicyF3E925EC",
+        "ApiRole1873F438", "AgentEventsRole654B626D", "SweepRole19075C26", "AgentRoleF4A42D6B",
+        "AgentEventsLogs99983633", "SweepLogsD6C54147", "ApiLogs3D05D88B",
+        "ApiAccessLogsE9DF007D", "ApiGatewayLogsRoleA66F4CEE", "ApiGatewayAccount",
+        "EventsDeadLetterAlarm", "NamespaceDeadLetterAlarm", "AgentEventsErrorsAlarm",
+        "SweepErrorsAlarm", "ApiErrorsAlarm", "APIHandler", "AgentEvents", "Sweep", "RestAPI",
+    }
+    assert before <= set(assembly.api["Resources"]), before - set(assembly.api["Resources"])
+    assert "AlarmTopicArn" in assembly.api["Outputs"]
+
+
+def test_unique_id_is_cdks_naming_scheme():
+    from infra.stacks.api import unique_id
+
+    assert unique_id(["EventsQueue", "Resource"]) == "EventsQueueB96EB0D2"
+    assert unique_id(["ApiGatewayAccount"]) == "ApiGatewayAccount"
+    assert unique_id(["Alarms", "Resource"]) == "Alarms04B5A0BF"
 
 
 # --- alarms -------------------------------------------------------------------------------
