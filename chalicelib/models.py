@@ -18,17 +18,23 @@ Indexes:
   it, so sweeps read what is overdue and nothing else.
 
 ``kind`` is the discriminator; mutable items carry a ``version``
-(optimistic locking).  The table name comes from ``TABLE_NAME`` when a model
+(optimistic locking).  JSON values are ``JSONAttribute`` strings (the same
+bytes ``json.dumps`` wrote before; ``SortedJSONAttribute`` where keys were
+sorted) and flags are ``FlagAttribute`` booleans.  The table name comes from ``TABLE_NAME`` when a model
 is first used, never at import.
 """
+import json
 import zlib
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     DiscriminatorAttribute,
+    JSONAttribute,
     NumberAttribute,
     UnicodeAttribute,
     VersionAttribute,
 )
+from pynamodb.constants import STRING
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -40,6 +46,24 @@ class _TableName:
 
     def __get__(self, obj, owner):
         return settings.table_name()
+
+
+class SortedJSONAttribute(JSONAttribute):
+    """JSON text with sorted keys (stable bytes for the same value)."""
+
+    def serialize(self, value):
+        return None if value is None else json.dumps(value, sort_keys=True)
+
+
+class FlagAttribute(BooleanAttribute):
+    """A boolean (DynamoDB BOOL).  Reads the strings "true"/"false" that items
+    written before it hold, so no migration run is needed: such an item is
+    rewritten as BOOL the next time it is saved."""
+
+    def get_value(self, value: dict):
+        if STRING in value:  # the old form
+            return value[STRING] == "true"
+        return super().get_value(value)
 
 
 class LookupIndex(GlobalSecondaryIndex):
@@ -174,7 +198,7 @@ class ClusterAccess(Item, discriminator="access"):
 
     cluster_id = UnicodeAttribute()
     role = UnicodeAttribute()  # creator | member
-    memberships = UnicodeAttribute(default="{}")
+    memberships = SortedJSONAttribute(default=dict)  # namespace_id → rights
     version = VersionAttribute()
 
 
@@ -208,8 +232,8 @@ class Command(Item, discriminator="command"):
     namespace = UnicodeAttribute()
     type = UnicodeAttribute()
     state = UnicodeAttribute()
-    payload = UnicodeAttribute(null=True)  # JSON
-    result = UnicodeAttribute(null=True)  # JSON
+    payload = JSONAttribute(null=True)
+    result = JSONAttribute(null=True)
     error = UnicodeAttribute(null=True)
     requested_by = UnicodeAttribute(null=True)
     delivered_at = UnicodeAttribute(null=True)
@@ -224,7 +248,7 @@ class Member(Item, discriminator="member"):
     namespace_id = UnicodeAttribute()
     namespace = UnicodeAttribute()
     role = UnicodeAttribute()
-    rights = UnicodeAttribute()  # JSON list
+    rights = JSONAttribute()  # list of rights
     status = UnicodeAttribute()  # pending | active | expired
     invited_by = UnicodeAttribute(null=True)
     invite_hash = UnicodeAttribute(null=True)
@@ -242,7 +266,7 @@ class Invitation(Item, discriminator="invitation"):
     namespace_id = UnicodeAttribute()
     namespace = UnicodeAttribute()
     role = UnicodeAttribute()
-    rights = UnicodeAttribute()  # JSON list
+    rights = JSONAttribute()  # list of rights
     invited_by = UnicodeAttribute()
     invite_expires_at = UnicodeAttribute()
     used_at = UnicodeAttribute(null=True)
@@ -272,7 +296,7 @@ class Activity(Item, discriminator="activity"):
     method = UnicodeAttribute()
     path = UnicodeAttribute()
     status = NumberAttribute()
-    target = UnicodeAttribute()  # JSON
+    target = SortedJSONAttribute()
 
 
 class Configuration(Item, discriminator="configuration"):
@@ -282,7 +306,7 @@ class Configuration(Item, discriminator="configuration"):
 
     section = UnicodeAttribute()
     type = UnicodeAttribute(null=True)
-    settings = UnicodeAttribute()  # JSON, no secrets
+    settings = JSONAttribute()  # no secrets
     secret_ref = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
@@ -295,9 +319,9 @@ class Plan(Item, discriminator="plan"):
     name = UnicodeAttribute()
     plan_kind = UnicodeAttribute()  # database | storage
     type = UnicodeAttribute()  # postgres | ephemeral | minio | s3
-    settings = UnicodeAttribute()  # JSON, no secrets
+    settings = JSONAttribute()  # no secrets
     secret_ref = UnicodeAttribute(null=True)
-    active = UnicodeAttribute(default="true")
+    active = FlagAttribute(default=True)
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()

@@ -1,5 +1,4 @@
 """Items → response dicts (the shapes in ``schemas``)."""
-import json
 from datetime import datetime, timedelta, timezone
 
 from chalicelib import clock
@@ -58,8 +57,8 @@ def command(item) -> dict:
         "namespace": item.namespace,
         "type": item.type,
         "state": item.state,
-        "payload": json.loads(item.payload) if item.payload else None,
-        "result": json.loads(item.result) if item.result else None,
+        "payload": item.payload,
+        "result": item.result,
         "error": item.error,
         "requested_by": item.requested_by,
         "created_at": item.created_at,
@@ -73,7 +72,7 @@ def member(item) -> dict:
         "email": item.email,
         "namespace": item.namespace,
         "role": item.role,
-        "rights": json.loads(item.rights),
+        "rights": item.rights,
         "status": item.status,
         "invited_by": item.invited_by,
         "invitation_expires_at": item.invite_expires_at if item.status != "active" else None,
@@ -97,7 +96,7 @@ def activity(item) -> dict:
         "path": item.path,
         "status": int(item.status),
         "namespace": item.namespace,
-        "target": json.loads(item.target),
+        "target": item.target,
     }
 
 
@@ -108,7 +107,7 @@ def configuration(item) -> dict:
 
 def plan(item) -> dict:
     return {"name": item.name, "kind": item.plan_kind, "type": item.type,
-            "active": item.active == "true", "settings": plan_rules.masked(item),
+            "active": item.active, "settings": plan_rules.masked(item),
             "created_at": item.created_at, "updated_at": item.updated_at,
             "updated_by": item.updated_by}
 

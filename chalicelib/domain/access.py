@@ -16,7 +16,6 @@ It costs one consistent GetItem (the caller's access item, so a removed member
 is refused on their very next request) and one Query (the cluster partition).
 """
 import contextvars
-import json
 from dataclasses import dataclass, field
 
 from chalicelib import clock, db, models
@@ -94,7 +93,7 @@ class Grant:
 
 
 def memberships(access: models.ClusterAccess) -> dict:
-    return json.loads(access.memberships or "{}")
+    return access.memberships or {}
 
 
 def build(principal: Principal, access: models.ClusterAccess, items, *,

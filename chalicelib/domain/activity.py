@@ -3,7 +3,6 @@
 Recorded by the routing layer after each successful change (so no route can
 forget it); read per cluster or per namespace, newest first.
 """
-import json
 import logging
 
 from chalicelib import clock, db, models, pagination
@@ -19,7 +18,7 @@ def record(*, actor: str, action: str, method: str, path: str, status: int, clus
         models.activity_pk(cluster_id), f"{models.ACTIVITY_PREFIX}{activity_id}",
         activity_id=activity_id, cluster_id=cluster_id, namespace=namespace, actor=actor,
         action=action, method=method, path=path, status=status,
-        target=json.dumps(target, sort_keys=True), created_at=clock.now_iso())
+        target=target, created_at=clock.now_iso())
     if namespace_id:
         item.gsi1pk = models.namespace_activity_key(namespace_id)
         item.gsi1sk = item.sk

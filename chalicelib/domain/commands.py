@@ -6,7 +6,6 @@ update, so a redelivered message or a duplicate event changes nothing.  Every
 open command has a deadline in the sparse ``due`` index; the sweep fails the
 ones whose agent never answered, so no command waits forever in silence.
 """
-import json
 from datetime import timedelta
 
 from chalicelib import clock, db, models, pagination, queues, settings
@@ -39,7 +38,7 @@ def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by
         models.namespace_pk(namespace.namespace_id), models.command_sk(command_id),
         command_id=command_id, namespace_id=namespace.namespace_id,
         cluster_id=namespace.cluster_id, namespace=namespace.name, type=type, state=QUEUED,
-        payload=json.dumps(payload), requested_by=requested_by, created_at=clock.iso(now),
+        payload=payload, requested_by=requested_by, created_at=clock.iso(now),
         gsi2pk=models.due_pk(DUE, models.due_shard(command_id)),
         gsi2sk=clock.iso(now + timedelta(seconds=settings.command_timeout_seconds())),
     )
@@ -85,7 +84,7 @@ def finish(namespace_id: str, command_id: str, *, ok: bool, result, error, at) -
     actions = [C.state.set(SUCCEEDED if ok else FAILED), C.finished_at.set(clock.iso(at)),
                C.gsi2pk.remove(), C.gsi2sk.remove()]
     if result is not None:
-        actions.append(C.result.set(json.dumps(result)))
+        actions.append(C.result.set(result))
     if error:
         actions.append(C.error.set(str(error)[:2000]))
     return db.update_fields(

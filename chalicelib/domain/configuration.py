@@ -7,7 +7,6 @@ API.  Every change is pushed to a connected namespace's agent as one
 included) with secret references; a namespace that is not connected gets it
 when its agent connects.
 """
-import json
 
 from chalicelib import clock, db, models, secret_store
 from chalicelib.catalogue import CATALOGUE
@@ -76,7 +75,7 @@ def _load(namespace, section):
 
 def masked(item) -> dict:
     """A section as the API shows it: secrets replaced by ``"***"``."""
-    settings = json.loads(item.settings)
+    settings = item.settings
     group = CATALOGUE.section(item.section)
     return forms.mask(group.variant(settings.get(group.discriminator)), settings,
                       bool(item.secret_ref), MASK)
@@ -110,7 +109,7 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
     item = _load(namespace, section)
     result = "created" if item is None else "updated"
     secret_ref = secret_store.ref(namespace.namespace_id, "config", section) if secrets else None
-    if item is not None and json.loads(item.settings) == settings and not secrets \
+    if item is not None and item.settings == settings and not secrets \
             and not item.secret_ref:
         return item, "unchanged"
     if secrets:
@@ -120,7 +119,7 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
                                         created_at=clock.now_iso())
     old_ref = item.secret_ref
     item.type = settings.get("type")
-    item.settings, item.secret_ref = json.dumps(settings), secret_ref
+    item.settings, item.secret_ref = settings, secret_ref
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     db.save_or_conflict(item, f"The {section} configuration")
     if old_ref and not secret_ref:
@@ -134,11 +133,11 @@ def snapshot(namespace) -> dict:
     only references to them."""
     out = {"namespace": namespace.name, "sections": {}, "plans": []}
     for item in db.read_partition(models.namespace_pk(namespace.namespace_id), models.CONFIG_PREFIX):
-        out["sections"][item.section] = {**json.loads(item.settings),
+        out["sections"][item.section] = {**item.settings,
                                          "secret_ref": item.secret_ref}
     for plan in db.read_partition(models.namespace_pk(namespace.namespace_id), models.PLAN_PREFIX):
         out["plans"].append({"name": plan.name, "kind": plan.plan_kind, "type": plan.type,
-                             "active": plan.active == "true", **json.loads(plan.settings),
+                             "active": plan.active, **plan.settings,
                              "secret_ref": plan.secret_ref})
     return out
 

@@ -7,7 +7,6 @@ same workflow backwards and frees the name when the agent has cleaned up.
 Nobody deletes a failed pod by hand: failed steps are retried with backoff,
 and ``retry-provisioning`` starts again after the last attempt failed.
 """
-import json
 
 from chalicelib import clock, db, models, pagination, settings, workflows
 from chalicelib.domain import plans as plan_rules
@@ -38,7 +37,7 @@ def _load(namespace, name: str) -> models.Environment | None:
 
 def plan_snapshot(plan: models.Plan) -> dict:
     """What the agent needs of a plan: settings and a secret reference."""
-    return {"name": plan.name, "type": plan.type, **json.loads(plan.settings),
+    return {"name": plan.name, "type": plan.type, **plan.settings,
             "secret_ref": plan.secret_ref}
 
 

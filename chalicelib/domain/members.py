@@ -9,7 +9,6 @@ listing) and in their ClusterAccess item (for authorization); both change in
 one transaction, so removing a member takes effect on their next request.
 """
 import hashlib
-import json
 import secrets
 from datetime import timedelta
 
@@ -49,12 +48,12 @@ def _with_membership(email, cluster_id, namespace_id, rights):
     access = _access(email, cluster_id) or models.ClusterAccess(
         models.user_pk(email), f"{models.ACCESS_PREFIX}{cluster_id}", cluster_id=cluster_id,
         role=MEMBER, created_at=clock.now_iso())
-    held = json.loads(access.memberships or "{}")
+    held = dict(access.memberships or {})
     if rights is None:
         held.pop(namespace_id, None)
     else:
         held[namespace_id] = rights
-    access.memberships = json.dumps(held, sort_keys=True)
+    access.memberships = held
     return access, (bool(held) or access.role == CREATOR)
 
 
@@ -79,14 +78,14 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
     invitation = models.Invitation(
         models.invite_pk(token_hash(token)), models.INVITE_SK, email=email,
         cluster_id=cluster_id, namespace_id=namespace.namespace_id, namespace=name, role=role,
-        rights=json.dumps(granted), invited_by=principal.email, created_at=clock.iso(now),
+        rights=granted, invited_by=principal.email, created_at=clock.iso(now),
         invite_expires_at=clock.iso(expires), expires_at=int(expires.timestamp()) + 30 * 86400)
     member = existing or models.Member(
         models.namespace_pk(namespace.namespace_id), models.member_sk(email), email=email,
         cluster_id=cluster_id, namespace_id=namespace.namespace_id, namespace=name,
         created_at=clock.iso(now))
     old_hash = member.invite_hash
-    member.role, member.rights, member.status = role, json.dumps(granted), PENDING
+    member.role, member.rights, member.status = role, granted, PENDING
     member.invited_by, member.invite_hash = principal.email, token_hash(token)
     member.invite_expires_at, member.updated_at = clock.iso(expires), clock.iso(now)
     member.gsi2pk, member.gsi2sk = models.due_pk(DUE, 0), clock.iso(expires)
@@ -143,7 +142,7 @@ def accept(principal: Principal, token: str):
     if principal.email != invitation.email:
         raise Forbidden(f"This invitation was sent to {_mask(invitation.email)}; sign in with "
                         "that email address to accept it.", code="wrong_invitee")
-    rights = json.loads(invitation.rights)
+    rights = invitation.rights
 
     def attempt():
         member = db.get_or_none(models.Member, models.namespace_pk(invitation.namespace_id),
@@ -203,7 +202,7 @@ def update(principal: Principal, cluster_id: str, name: str, email: str, *, role
         current = _member(grant.target, member.email)
         if current is None:
             raise NotFound(f"{member.email} was removed meanwhile.", code="member_not_found")
-        current.role, current.rights = role, json.dumps(granted)
+        current.role, current.rights = role, granted
         current.updated_at = clock.now_iso()
         with db.transaction() as tx:
             tx.save(current)
@@ -214,7 +213,7 @@ def update(principal: Principal, cluster_id: str, name: str, email: str, *, role
             elif current.invite_hash:  # the pending invitation grants the new rights
                 tx.update(models.Invitation(models.invite_pk(current.invite_hash), models.INVITE_SK),
                           actions=[models.Invitation.role.set(role),
-                                   models.Invitation.rights.set(json.dumps(granted))],
+                                   models.Invitation.rights.set(granted)],
                           condition=models.Invitation.used_at.does_not_exist())
         return current
 

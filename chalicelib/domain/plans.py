@@ -5,7 +5,6 @@ first); plans are never removed, only deactivated — a deactivated plan stays
 listed, keeps serving the environments that use it, and cannot be picked for
 new ones.  Passwords and secret keys go to Secrets Manager.
 """
-import json
 
 from chalicelib import clock, db, models, pagination, secret_store
 from chalicelib.catalogue import CATALOGUE
@@ -70,7 +69,7 @@ def _load(namespace, name):
 def masked(plan) -> dict:
     """A plan's settings as the API shows them: secrets replaced by ``"***"``."""
     group = CATALOGUE.plan_kind(plan.plan_kind)
-    return forms.mask(group.variant(plan.type) if group else None, json.loads(plan.settings),
+    return forms.mask(group.variant(plan.type) if group else None, plan.settings,
                       bool(plan.secret_ref), MASK)
 
 
@@ -89,12 +88,12 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     now = clock.now_iso()
     plan = plan or models.Plan(models.namespace_pk(namespace.namespace_id),
                                models.plan_sk(body["name"]), name=body["name"],
-                               plan_kind=body["kind"], created_at=now, active="true")
+                               plan_kind=body["kind"], created_at=now, active=True)
     old_ref = plan.secret_ref
     plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", plan.name) if secrets else None
     if secrets:
         secret_store.put(plan.secret_ref, secrets)
-    plan.type, plan.settings = body["type"], json.dumps(settings)
+    plan.type, plan.settings = body["type"], settings
     plan.updated_at, plan.updated_by = now, principal.email
     _save(plan, "created" if result == "created" else None)
     if old_ref and not plan.secret_ref:
@@ -127,7 +126,7 @@ def add_existing(grant, body: dict):
     now = clock.now_iso()
     plan = models.Plan(models.namespace_pk(namespace.namespace_id), models.plan_sk(name), name=name,
                        plan_kind=source.plan_kind, type=source.type, settings=source.settings,
-                       active="true", created_at=now, updated_at=now,
+                       active=True, created_at=now, updated_at=now,
                        updated_by=grant.principal.email)
     if source.secret_ref:
         plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", name)
@@ -149,8 +148,7 @@ def set_active(principal, cluster_id: str, name: str, plan_name: str, active: bo
     plan = _load(namespace, plan_name)
     if plan is None:
         raise NotFound(f"Namespace {name!r} has no plan {plan_name!r}.", code="plan_not_found")
-    plan.active, plan.updated_at, plan.updated_by = ("true" if active else "false",
-                                                      clock.now_iso(), principal.email)
+    plan.active, plan.updated_at, plan.updated_by = active, clock.now_iso(), principal.email
     _save(plan, None)
     push(namespace, reason=f"plan {plan_name} {'activated' if active else 'deactivated'}")
     return plan
@@ -162,7 +160,7 @@ def usable(namespace, plan_name: str, kind: str) -> models.Plan:
     if plan is None or plan.plan_kind != kind:
         raise Unprocessable(f"Namespace {namespace.name!r} has no {kind} plan {plan_name!r}; "
                             f"list its plans with GET …/plans.", code="plan_not_found")
-    if plan.active != "true":
+    if not plan.active:
         raise Conflict(f"The {kind} plan {plan_name!r} is deactivated and cannot be used for new "
                        "environments; pick an active plan or ask the cluster's creator to "
                        "activate it.", code="plan_inactive")
