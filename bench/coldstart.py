@@ -81,7 +81,7 @@ def main() -> None:
               f"(whole process {bw * 1000:.0f} ms)")
         print(f"app       import app.py + first GET /clusters: {o * 1000:7.1f} ms  "
               f"(whole process {ow * 1000:.0f} ms)")
-        paired = statistics.median(x / y for x, y in zip(ours, base))
+        paired = statistics.median(x / y for x, y in zip(ours, base, strict=True))
         print(f"ratio     {o / b:.2f}x of the medians, {paired:.2f}x median of paired runs   "
               f"(target <= 1.30x)")
 

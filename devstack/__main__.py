@@ -30,12 +30,13 @@ def cmd_run(args) -> int:
     except Exception as exc:
         print(f"make run: could not start the local stack: {exc}", file=sys.stderr)
         return 1
+    token = "$(make -s token EMAIL=alice@example.com | tail -1)"
     print(f"""
 Cluster Manager is running.
   API:            {stack.api_url}   (OpenAPI document: {stack.api_url}/openapi.json)
   AWS stand-in:   {stack.aws_url}   (moto; state is in memory and lost on exit)
   Get a token:    make token EMAIL=alice@example.com
-  Try it:         curl -s -H "Authorization: Bearer $(make -s token EMAIL=alice@example.com | tail -1)" {stack.api_url}/clusters
+  Try it:         curl -s -H "Authorization: Bearer {token}" {stack.api_url}/clusters
 Press Ctrl-C to stop everything.""", flush=True)
     try:
         while not stopping["now"]:

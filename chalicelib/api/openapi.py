@@ -6,7 +6,7 @@ checks it against Chalice's own route table as well.
 """
 import functools
 
-from chalicelib.api.routing import PATH_PARAM, ROUTES, Routes
+from chalicelib.api.routing import PATH_PARAM, ROUTES, Routes, RouteSpec
 
 routes = Routes(__name__, tag="meta")
 
@@ -19,6 +19,71 @@ ERROR_TEXT = {
     413: "Body larger than 64 KiB",
     422: "Body fails validation",
 }
+
+
+SECURITY = {"user": [{"bearer": []}], "user_or_agent": [{"bearer": []}, {"agent": []}],
+            "none": []}
+PAGE_PARAMETERS = [
+    {"name": "limit", "in": "query", "required": False,
+     "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
+    {"name": "next_token", "in": "query", "required": False,
+     "schema": {"type": "string"},
+     "description": "The next_token of the previous page"},
+]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _request_body(spec: RouteSpec) -> dict | None:
+    if isinstance(spec.request, tuple):
+        schema = {"oneOf": [_ref(n) for n in spec.request]}
+    elif spec.request:
+        schema = _ref(spec.request)
+    else:
+        return None
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _error_codes(spec: RouteSpec) -> set:
+    codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
+    codes |= {413, 422} if spec.request else set()
+    codes |= set(spec.errors)
+    if spec.method in ("POST", "PATCH", "PUT", "DELETE"):
+        codes |= {403, 409}
+    return codes
+
+
+def _responses(spec: RouteSpec) -> dict:
+    ok = {"description": "Success"}
+    if spec.response:
+        ok["content"] = {"application/json": {"schema": _ref(spec.response)}}
+    responses = {str(status): ok for status in (spec.status, *spec.alt_status)}
+    for code in sorted(_error_codes(spec)):
+        responses[str(code)] = {"description": ERROR_TEXT.get(code, "Error"),
+                                "content": {"application/json": {"schema": _ref("Error")}}}
+    return responses
+
+
+def operation(spec: RouteSpec) -> dict:
+    """One route's OpenAPI operation."""
+    op = {
+        "operationId": spec.view,
+        "summary": spec.summary,
+        "tags": [spec.tag],
+        "parameters": [
+            {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
+            for p in PATH_PARAM.findall(spec.path)
+        ] + (PAGE_PARAMETERS if spec.paginated else []),
+        "responses": _responses(spec),
+    }
+    body = _request_body(spec)
+    if body:
+        op["requestBody"] = body
+    if spec.auth in SECURITY:
+        op["security"] = SECURITY[spec.auth]
+    return op
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,52 +103,7 @@ def document() -> dict:
 
     paths: dict = {}
     for spec in ROUTES:
-        op = {
-            "operationId": spec.view,
-            "summary": spec.summary,
-            "tags": [spec.tag],
-            "parameters": [
-                {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                for p in PATH_PARAM.findall(spec.path)
-            ],
-            "responses": {},
-        }
-        if spec.paginated:
-            op["parameters"] += [
-                {"name": "limit", "in": "query", "required": False,
-                 "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}},
-                {"name": "next_token", "in": "query", "required": False,
-                 "schema": {"type": "string"},
-                 "description": "The next_token of the previous page"},
-            ]
-        if isinstance(spec.request, tuple):
-            op["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in spec.request]}}}}
-        elif spec.request:
-            op["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{spec.request}"}}}}
-        ok = {"description": "Success"}
-        if spec.response:
-            ok["content"] = {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{spec.response}"}}}
-        for status in (spec.status, *spec.alt_status):
-            op["responses"][str(status)] = ok
-        codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
-        codes |= {413, 422} if spec.request else set()
-        codes |= set(spec.errors)
-        if spec.method in ("POST", "PATCH", "PUT", "DELETE"):
-            codes |= {403, 409}
-        for code in sorted(codes):
-            op["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"),
-                                          "content": {"application/json": {
-                                              "schema": {"$ref": "#/components/schemas/Error"}}}}
-        if spec.auth == "user":
-            op["security"] = [{"bearer": []}]
-        elif spec.auth == "user_or_agent":
-            op["security"] = [{"bearer": []}, {"agent": []}]
-        elif spec.auth == "none":
-            op["security"] = []
-        paths.setdefault(spec.path, {})[spec.method.lower()] = op
+        paths.setdefault(spec.path, {})[spec.method.lower()] = operation(spec)
 
     return {
         "openapi": "3.1.0",

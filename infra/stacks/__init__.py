@@ -2,8 +2,10 @@
 
 - ``data.DataStack`` (stateful, retained on delete): the DynamoDB table and,
   unless an external OpenID Connect issuer is configured, the Cognito user pool.
-- ``api.ApiStack`` (stateless): the Chalice app through ``chalice.cdk``, its
-  per-function roles, the events queue and its dead-letter queue, the role
-  agents assume, the provisioning state machine (when its definition exists),
-  alarms.
+- ``api.ApiStack`` (stateless), put together from small constructs:
+  ``events_queues.EventsQueues`` (the events queue and its dead-letter queue),
+  ``provisioning.ProvisioningStateMachine`` (when its definition exists),
+  ``roles.FunctionRoles`` (per-function roles, the role agents assume),
+  ``chalice_api.ChaliceApi`` (the Chalice app through ``chalice.cdk``) and
+  ``alarms.Alarms``; ``functions`` lists the app's functions.
 """

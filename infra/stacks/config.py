@@ -123,4 +123,5 @@ def retention(days: int):
     from aws_cdk import aws_logs
 
     members = [m for m in aws_logs.RetentionDays if m.name != "INFINITE"]
-    return dict(zip(LOG_RETENTION_DAYS, members))[days]
+    # strict: a retention CDK adds (or drops) fails here instead of shifting the mapping
+    return dict(zip(LOG_RETENTION_DAYS, members, strict=True))[days]

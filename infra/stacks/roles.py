@@ -123,8 +123,8 @@ class FunctionRoles(Construct):
                 ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:"
                  f"<AWS::Region>:<AWS::AccountId>:secret:{c.secrets_prefix}*]",
                  "Each namespace's secrets (agent secret, plan and configuration passwords) are "
-                 "created at run time; the grant is limited to the stage's secret-name prefix (Secrets Manager appends a random suffix to "
-                 "every secret ARN)."),
+                 "created at run time; the grant is limited to the stage's secret-name prefix "
+                 "(Secrets Manager appends a random suffix to every secret ARN)."),
             ],
             EVENTS_HANDLER: [
                 index,

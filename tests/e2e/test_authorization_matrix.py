@@ -3,6 +3,7 @@
 The matrix must list every operation of the OpenAPI document: a new route
 without a row here fails ``test_matrix_covers_every_route``.
 """
+import re
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from tests.apiclient import Api, unique_email
 from tests.e2e.helpers import MEMBERS, NS, ONE, add_namespace, make_member
 
 ENVS = ONE + "/environments"
+PATH_PARAM = re.compile(r"{([^}]+)}")
 
 ACTORS = ("creator", "administrator", "developer", "custom", "other_namespace",
           "no_token", "bad_token", "namespace_credentials")
@@ -117,67 +119,68 @@ def fresh(name):
     return f"{name}-{uuid.uuid4().hex[:6]}"
 
 
-def request_for(world, actor, method, path):
-    """The request one actor makes for one route; the creator's destructive
-    calls get resources of their own so the shared cluster stays intact."""
-    people, cid = world["people"], world["cluster_id"]
-    creator = people["creator"]
-    args = {"cluster_id": cid, "namespace": "team-a"}
-    body = None
-    is_creator = actor == "creator"
-    if path == "/agent/session":
-        body = {"namespace_id": "0" * 26, "secret": "cma_wrong"}
-    elif path == "/clusters" and method == "POST":
-        body = {"name": "mine", "type": "kubernetes"}
-    elif path == "/clusters/{cluster_id}" and method == "PATCH":
-        body = {"description": "edited"}
-    elif path == "/clusters/{cluster_id}" and method == "DELETE" and is_creator:
-        args["cluster_id"] = creator.post("/clusters", json={"name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
-    elif path == NS and method == "POST":
-        body = {"name": fresh("ns"), "installation_type": "standalone"}
-    elif path.endswith("/agent-credentials/rotate") and is_creator:  # keep team-a's secret
+# Request bodies by route; a callable gets the actor (names must be fresh per call).
+BODIES = {
+    ("POST", "/agent/session"): {"namespace_id": "0" * 26, "secret": "cma_wrong"},
+    ("POST", "/clusters"): {"name": "mine", "type": "kubernetes"},
+    ("PATCH", "/clusters/{cluster_id}"): {"description": "edited"},
+    ("POST", NS): lambda actor: {"name": fresh("ns"), "installation_type": "standalone"},
+    ("POST", ONE + "/commands"): {"type": "ping"},
+    ("POST", MEMBERS): lambda actor: {"email": unique_email("invitee"), "role": "developer"},
+    ("PATCH", MEMBERS + "/{email}"): {"role": "custom", "rights": ["view_alerts"]},
+    ("PUT", ONE + "/operate"): {"metrics_url": "https://metrics.example.com"},
+    ("PUT", ONE + "/configuration/{section}"):
+        lambda actor: {"type": "openshift_route", "tls": actor == "creator"},
+    ("POST", ONE + "/plans"): lambda actor: {"name": fresh("plan"), "kind": "database",
+                                             "type": "ephemeral"},
+    ("PATCH", ONE + "/plans/{plan}"): {"active": True},
+    ("POST", ENVS): lambda actor: {"name": fresh("env"), "database_plan": "eph",
+                                   "storage_plan": "eph-files"},
+}
+# Path parameters and query strings by parameter name.
+PATH_ARGS = {
+    "command_id": lambda world: world["command_id"],
+    "token": lambda world: "not-a-real-token",
+    "section": lambda world: "ingress",
+    "plan": lambda world: "eph",
+    "env": lambda world: "shared",
+    "email": lambda world: world["pending"],
+}
+QUERIES = {
+    ("DELETE", MEMBERS + "/{email}"): {"confirm": "true"},
+    ("GET", ONE + "/plans/s3-policy"): {"account_id": "123456789012"},
+}
+
+
+def own_resource(world, method, path, args) -> None:
+    """The creator's destructive calls get resources of their own, so the
+    shared cluster, team-a's secret and the pending member stay intact."""
+    creator, cid = world["people"]["creator"], world["cluster_id"]
+    if (method, path) == ("DELETE", "/clusters/{cluster_id}"):
+        args["cluster_id"] = creator.post("/clusters", json={
+            "name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
+    elif (method, path) == ("POST", ONE + "/agent-credentials/rotate"):
         args["namespace"] = add_namespace(creator, cid, fresh("rotated"))["name"]
-    elif path == ONE and method == "DELETE" and is_creator:
+    elif (method, path) == ("DELETE", ONE):
         args["namespace"] = add_namespace(creator, cid, fresh("gone"), "standalone")["name"]
-    elif path.endswith("/commands") and method == "POST":
-        body = {"type": "ping"}
-    elif path.endswith("/{command_id}"):
-        args["command_id"] = world["command_id"]
-    elif path == MEMBERS and method == "POST":
-        body = {"email": unique_email("invitee"), "role": "developer"}
-    elif path == MEMBERS + "/{email}":
-        args["email"] = world["pending"]
-        if method == "PATCH":
-            body = {"role": "custom", "rights": ["view_alerts"]}
-        else:
-            args["params"] = {"confirm": "true"}
-            if is_creator:
-                doomed = unique_email("doomed")
-                creator.post(MEMBERS, cluster_id=cid, namespace="team-a",
-                             json={"email": doomed, "role": "developer"})
-                args["email"] = doomed
-    elif path == "/invitations/{token}/accept":
-        args["token"] = "not-a-real-token"
-    elif path.endswith("/operate") and method == "PUT":
-        body = {"metrics_url": "https://metrics.example.com"}
-    elif path.endswith("/configuration/{section}"):
-        args["section"] = "ingress"
-        if method == "PUT":
-            body = {"type": "openshift_route", "tls": actor == "creator"}
-    elif path.endswith("/plans") and method == "POST":
-        body = {"name": fresh("plan"), "kind": "database", "type": "ephemeral"}
-    elif path.endswith("/plans/{plan}"):
-        args["plan"] = "eph"
-        body = {"active": True}
-    elif path.endswith("/plans/s3-policy"):
-        args["params"] = {"account_id": "123456789012"}
-    elif path == ENVS and method == "POST":
-        body = {"name": fresh("env"), "database_plan": "eph", "storage_plan": "eph-files"}
-    elif path.startswith(ENVS + "/{env}"):
-        args["env"] = "shared"
-    params = args.pop("params", None)
+    elif (method, path) == ("DELETE", MEMBERS + "/{email}"):
+        args["email"] = unique_email("doomed")
+        creator.post(MEMBERS, cluster_id=cid, namespace="team-a",
+                     json={"email": args["email"], "role": "developer"})
+
+
+def request_for(world, actor, method, path):
+    """The request one actor makes for one route."""
+    args = {"cluster_id": world["cluster_id"], "namespace": "team-a"}
+    for name in PATH_PARAM.findall(path):
+        if name in PATH_ARGS:
+            args[name] = PATH_ARGS[name](world)
+    if actor == "creator":
+        own_resource(world, method, path, args)
+    body = BODIES.get((method, path))
+    body = body(actor) if callable(body) else body
     headers = {"Authorization": world["agent_header"]} if actor == "namespace_credentials" else None
-    return dict(json=body, params=params, headers=headers, **args)
+    return dict(json=body, params=QUERIES.get((method, path)), headers=headers, **args)
 
 
 def test_matrix_covers_every_route(anon):

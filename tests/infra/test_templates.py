@@ -186,7 +186,7 @@ def test_every_function_is_traced_and_logs_to_a_group_with_retention(assembly):
     groups = {join(g["Properties"]["LogGroupName"]): (k, g)
               for k, g in assembly.resources(assembly.api, "AWS::Logs::LogGroup").items()
               if "LogGroupName" in g["Properties"]}
-    for handler, (logical_id, fn) in assembly.functions().items():
+    for handler, (_, fn) in assembly.functions().items():
         props = fn["Properties"]
         assert props["Tracing"] == "Active", handler
         group_id, group = groups[f"/aws/lambda/{props['FunctionName']}"]

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from chalicelib import clock, models, queues, settings
 from chalicelib.domain import agents, clusters, commands, liveness, namespaces
@@ -49,7 +50,7 @@ def test_deleting_the_namespace_removes_queues_and_secret(alice, ns):
     namespaces.delete(alice, ns.cluster_id, "team-a")
     assert not queue_exists(queues.command_queue_name(ns.namespace_id))
     assert not queue_exists(queues.command_dlq_name(ns.namespace_id))
-    with pytest.raises(Exception):
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
         agents.stored_secret(ns.namespace_id)
 
 

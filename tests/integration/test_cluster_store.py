@@ -3,6 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
+from pynamodb.exceptions import PutError
 
 from chalicelib import models, settings
 from chalicelib.domain import clusters, namespaces
@@ -85,7 +86,7 @@ def test_concurrent_edit_is_a_conflict_not_a_lost_update(alice):
     stale = models.Cluster.get(cluster.pk, cluster.sk)
     clusters.update(alice, cluster.cluster_id, {"name": "first"})
     stale.name = "second"
-    with pytest.raises(Exception):
+    with pytest.raises(PutError, match="ConditionalCheckFailed"):
         stale.save()
     assert models.Cluster.get(cluster.pk, cluster.sk).name == "first"
 

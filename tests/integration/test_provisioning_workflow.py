@@ -43,9 +43,9 @@ class FakeAgentSide:
         raise AssertionError("no task arrived")
 
     def answer(self, task, ok, error=None):
-        event = {"type": "task_result", "sent_at": clock.now_iso(), "task_token": task["task_token"],
-                 "environment": task["environment"], "ok": ok, "result": {"step": task["step"]} if ok else None,
-                 "error": error}
+        event = {"type": "task_result", "sent_at": clock.now_iso(),
+                 "task_token": task["task_token"], "environment": task["environment"], "ok": ok,
+                 "result": {"step": task["step"]} if ok else None, "error": error}
         body = {"v": 1, "namespace_id": self.ns.namespace_id, "generation": 1, "event": event,
                 "sig": envelope.sign(event, self.ns.event_key)}
         self.sqs.send_message(QueueUrl=self.events, MessageBody=json.dumps(body))
@@ -63,7 +63,8 @@ def test_fail_fail_success_becomes_ready_on_the_third_attempt(alice, ns):
         task = agent.next_task()
         assert (task["type"], task["step"], task["attempt"]) == ("provision", "database", attempt)
         agent.answer(task, ok=False, error=f"database unreachable (try {attempt})")
-        wait_for(lambda: env_item(ns, "shop").last_error == f"database unreachable (try {attempt})", 30, "the workflow")
+        wait_for(lambda attempt=attempt: env_item(ns, "shop").last_error
+                 == f"database unreachable (try {attempt})", 30, "the workflow")
         details = views.environment(env_item(ns, "shop"))
         assert details["state"] == "provisioning" and details["attempt"] == attempt
     task = agent.next_task()
