@@ -16,8 +16,8 @@ help:
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
-	@echo "make test     the import contracts, then every test (starts its own local stack)"
-	@echo "make lint     the import contracts only (layers: api → domain → adapters)"
+	@echo "make test     ruff and the import contracts, then every test (starts its own local stack)"
+	@echo "make lint     ruff (style, bugs, complexity <= 10) and the import contracts (api → domain → adapters)"
 	@echo "make bench    run the benchmarks and print their figures"
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt
@@ -42,7 +42,10 @@ agent: $(STAMP)
 test: lint
 	$(PY) -m pytest
 
+LINTED := app.py chalicelib agent devstack infra tests bench
+
 lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
