@@ -8,7 +8,7 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 export API_PORT AWS_PORT
 
-.PHONY: run test lint token mail agent bench clean help
+.PHONY: run test test-fast lint token mail agent bench clean help
 
 help:
 	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
@@ -17,6 +17,7 @@ help:
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
 	@echo "make test     ruff and the import contracts, then every test (starts its own local stack)"
+	@echo "make test-fast   unit and integration tests only, for the edit loop (no e2e, agent or infra tests)"
 	@echo "make lint     ruff (style, bugs, complexity <= 10) and the import contracts (api → domain → adapters)"
 	@echo "make bench    run the benchmarks and print their figures"
 
@@ -41,6 +42,9 @@ agent: $(STAMP)
 
 test: lint
 	$(PY) -m pytest
+
+test-fast: $(STAMP)
+	$(PY) -m pytest tests/unit tests/integration
 
 LINTED := app.py chalicelib agent devstack infra tests bench
 
