@@ -91,3 +91,26 @@ def summary(spec: dict, dropped: list[str], *, changed: bool, where: str) -> dic
     if dropped:
         out["dropped_secret_values"] = dropped
     return out
+
+
+def describe_plan(applied: dict | None, name) -> dict:
+    """What the cluster's operator configuration says of one plan, for
+    registering it with Cluster Manager ("add an existing plan" when the
+    reconfiguration script could not register it, or after the namespace
+    was removed from the manager and added again).  Never a secret value:
+    only the plan's kind, type and plain settings; secret references are
+    left out too (they belong to the installation that wrote them)."""
+    if not isinstance(name, str) or not name:
+        raise BadConfiguration("describe_plan needs the plan's 'name'")
+    spec = (applied or {}).get("spec") or {}
+    for key, plans in sorted(spec.items()):
+        if not key.endswith("_plans") or not isinstance(plans, list):
+            continue
+        for plan in plans:
+            if isinstance(plan, dict) and plan.get("name") == name:
+                settings = {k: v for k, v in plan.items()
+                            if k not in ("name", "type", "active", "secret_ref")
+                            and k not in SECRET_FIELDS}
+                return {"found": True, "plan": {"name": name, "kind": key[:-len("_plans")],
+                                                "type": plan.get("type"), "settings": settings}}
+    return {"found": False, "plan": None}

@@ -38,7 +38,11 @@ class Field:
     ``--``); ``prompt`` its interactive question (None: not asked, the
     default applies); ``invalid`` the message when the value breaks
     ``pattern`` (``{value!r}`` is filled in); ``hint`` says what the field is
-    when it is missing."""
+    when it is missing.  ``default_from`` names the field whose value an
+    empty one takes (the push URL is the pull URL unless told otherwise);
+    ``goes_with`` names the field this one is given together with or not at
+    all (a proxy password with its user: the script asks for it only after
+    that field is answered)."""
     name: str
     label: str
     type: str = "string"  # string | integer | boolean
@@ -57,13 +61,15 @@ class Field:
     metavar: str = "VALUE"
     invalid: str | None = None
     hint: str | None = None
+    default_from: str | None = None
+    goes_with: str | None = None
 
     def public(self) -> dict:
         out = {"name": self.name, "label": self.label, "type": self.type,
                "required": self.required, "secret": self.secret,
                "description": self.description, "prompt": self.prompt, "option": self.option}
         for key in ("default", "min_length", "max_length", "pattern", "minimum", "maximum",
-                    "format"):
+                    "format", "default_from", "goes_with"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -278,6 +284,7 @@ PULL_URL = Field("pull_url", "Pull URL", max_length=512, pattern=REGISTRY_URL,
 PUSH_URL = replace(PULL_URL, name="push_url", label="Push URL", required=False,
                    option="registry-push-url", prompt="Push URL (where images are pushed to)",
                    description="Where images are pushed to (default: the pull URL)",
+                   default_from="pull_url",
                    hint=None, invalid="push_url {value!r} is not a registry address like "
                                       "'registry.example.com:5000/apps' (no scheme)")
 REGISTRY_USER = Field("name", "Name", max_length=256, pattern=PRINTABLE, option="registry-name",
@@ -296,7 +303,7 @@ REPOSITORY_FIELD = Field("repository", "Repository", required=False, max_length=
                          invalid="repository {value!r} must be lowercase path parts separated "
                                  "by '/', e.g. 'mendixapps/team-a'")
 _OPENSHIFT_ONLY = {"cluster_type": ["openshift"]}
-_OPENSHIFT_MESSAGE = "type {value!r} (an OpenShift registry) works only on OpenShift clusters"
+_OPENSHIFT_MESSAGE = "type {value} (an OpenShift registry) works only on OpenShift clusters"
 _EXTERNAL = (PULL_URL, PUSH_URL, REPOSITORY_FIELD)
 
 REGISTRY = Group("registry", "Registry", "type", prompt="Pick a registry type:", variants=(
@@ -331,7 +338,7 @@ PROXY = Group("proxy", "Proxy", "enabled", prompt="Do you want to configure the 
               description="The proxy user (optional)",
               invalid="'user' must be printable text without control characters"),
         Field("password", "Password", required=False, secret=True, max_length=1024,
-              option="proxy-password", prompt="Password",
+              option="proxy-password", prompt="Password", goes_with="user",
               description="The proxy user's password (write-only; with user)"),
         Field("no_proxy", "No proxy", required=False, max_length=4096, pattern=NO_PROXY,
               option="proxy-no-proxy", metavar="LIST",

@@ -5,12 +5,34 @@ the reference.  Reads of the API never return them (``"***"``); only the
 namespace's own agent can fetch them, by reference, to configure the cluster.
 """
 import json
+import secrets
+from contextlib import contextmanager
 
 from chalicelib import aws, settings
 
 
 def ref(namespace_id: str, kind: str, name: str) -> str:
     return f"{settings.secrets_prefix()}namespaces/{namespace_id}/{kind}/{name}"
+
+
+@contextmanager
+def staged(namespace_id: str, kind: str, name: str, values: dict, old_ref: str | None):
+    """Write ``values`` under a fresh, per-write reference and yield it (None
+    when there is nothing to keep); the caller saves the item that points to
+    it inside the ``with``.  If that save fails (a lost race), the fresh
+    secret is removed; if it succeeds, the one it replaces is.  So the stored
+    settings and the stored secret always belong to the same accepted write."""
+    new_ref = ref(namespace_id, kind, f"{name}/{secrets.token_hex(8)}") if values else None
+    if new_ref:
+        put(new_ref, values)
+    try:
+        yield new_ref
+    except BaseException:
+        if new_ref:
+            delete(new_ref)
+        raise
+    if old_ref and old_ref != new_ref:
+        delete(old_ref)
 
 
 def put(secret_ref: str, values: dict, *, description: str | None = None) -> None:

@@ -17,6 +17,7 @@ DEFAULTS = {
     "AWS_ACCOUNT_ID": "123456789012",
     "HEARTBEAT_SECONDS": "30",
     "COMMAND_TIMEOUT_SECONDS": "600",
+    "PLAN_LOOKUP_SECONDS": "10",
     "AGENT_IMAGE": "ghcr.io/cluster-manager/agent:1.0.0",
     "OPERATOR_IMAGE": "ghcr.io/cluster-manager/operator:1.0.0",
     "MAIL_FROM": "no-reply@cluster-manager.example.com",
@@ -99,6 +100,12 @@ def heartbeat_seconds() -> int:
 
 def command_timeout_seconds() -> int:
     return int(get("COMMAND_TIMEOUT_SECONDS"))
+
+
+def plan_lookup_seconds() -> float:
+    """How long adding an existing plan waits for the agent to look it up in
+    the cluster (well inside API Gateway's 29 s)."""
+    return float(get("PLAN_LOOKUP_SECONDS"))
 
 
 def agent_image() -> str:

@@ -62,7 +62,18 @@ class KubectlExecutor(Executor):
 
     # --- commands -------------------------------------------------------------
     def handlers(self):
-        return {"ping": self.ping, "configure": self.configure}
+        return {"ping": self.ping, "configure": self.configure,
+                "describe_plan": self.describe_plan}
+
+    def describe_plan(self, command: Command, target: Target) -> Outcome:
+        cli = self.binary(target)
+        if cli is None:
+            return Outcome(False, None, self.NO_CLI)
+        try:
+            return Outcome(True, operator_config.describe_plan(
+                self._applied_config(cli, target), command.payload.get("name")))
+        except operator_config.BadConfiguration as exc:
+            return Outcome(False, None, str(exc))
 
     def ping(self, command: Command, target: Target) -> Outcome:
         cli = self.binary(target)

@@ -115,7 +115,15 @@ class SimulateExecutor(Executor):
 
     # --- commands -------------------------------------------------------------
     def handlers(self):
-        return {"ping": self.ping, "configure": self.configure}
+        return {"ping": self.ping, "configure": self.configure,
+                "describe_plan": self.describe_plan}
+
+    def describe_plan(self, command: Command, target: Target) -> Outcome:
+        try:
+            return Outcome(True, operator_config.describe_plan(
+                read_json(self.operator_config_file), command.payload.get("name")))
+        except operator_config.BadConfiguration as exc:
+            return Outcome(False, None, str(exc))
 
     def ping(self, command: Command, target: Target) -> Outcome:
         state = self.state()

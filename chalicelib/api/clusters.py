@@ -34,7 +34,7 @@ def get_cluster(call):
 
 
 @routes.route("/clusters/{cluster_id}", "PATCH", request="ClusterUpdate", response="Cluster",
-              summary="Rename a cluster or edit its description (creator only)")
+              summary="Rename a cluster, edit its description or set its platform (creator only)")
 def update_cluster(call):
     changes = call.body.model_dump(exclude_unset=True)
     return views.cluster(clusters.update(call.principal, call.params["cluster_id"], changes))

@@ -17,7 +17,7 @@ Platform = Literal["generic", "eks", "aks", "gke"]
 InstallationType = Literal["connected", "standalone"]
 NamespaceStatus = Literal["waiting_for_connection", "connected", "disconnected"]
 
-NAME_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+NAME_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 NAME_HELP = "1-100 printable characters, not only spaces"
 Description = Field(default=None, max_length=1000)
 
@@ -40,11 +40,13 @@ class ClusterUpdate(Strict):
     name: Optional[str] = Field(default=None, min_length=1, max_length=100,
                                 pattern=NAME_PATTERN, description=NAME_HELP)
     description: Optional[str] = Description
+    platform: Optional[Platform] = Field(
+        default=None, description="Where the cluster runs; 'eks' enables AWS ECR registries")
 
     @model_validator(mode="after")
     def _something(self):
         if not self.model_fields_set:
-            raise ValueError("send at least one of 'name' or 'description'")
+            raise ValueError("send at least one of 'name', 'description' or 'platform'")
         if "name" in self.model_fields_set and self.name is None:
             raise ValueError("'name' cannot be null; a cluster always has a name")
         return self
@@ -375,6 +377,9 @@ class Plan(BaseModel):
     type: PlanType
     active: bool
     settings: dict
+    missing_secrets: list[str] = Field(
+        default=[], description="Secret fields the plan has no value for yet (registered from "
+                                "the cluster): send the whole plan, then activate it")
     created_at: Optional[str]
     updated_at: Optional[str]
     updated_by: Optional[str]
@@ -405,6 +410,10 @@ class CatalogueFieldInfo(BaseModel):
     minimum: Optional[int] = None
     maximum: Optional[int] = None
     format: Optional[str] = None
+    default_from: Optional[str] = Field(default=None,
+                                        description="An empty value takes this field's value")
+    goes_with: Optional[str] = Field(default=None,
+                                     description="Given together with this field, or not at all")
 
 
 class CatalogueRequires(BaseModel):
@@ -466,8 +475,9 @@ class EnvironmentCreate(Strict):
                                                   "not mendix-operator or mendix-agent")
     database_plan: str = Field(max_length=63)
     storage_plan: str = Field(max_length=63)
-    app: Optional[str] = Field(default=None, min_length=1, max_length=100,
-                               description="The app's name (defaults to the environment's)")
+    app: Optional[str] = Field(default=None, min_length=1, max_length=100, pattern=NAME_PATTERN,
+                               description="The app's name (defaults to the environment's); "
+                                           + NAME_HELP)
 
 
 class Environment(BaseModel):

@@ -108,6 +108,7 @@ def configuration(item) -> dict:
 def plan(item) -> dict:
     return {"name": item.name, "kind": item.plan_kind, "type": item.type,
             "active": item.active, "settings": plan_rules.masked(item),
+            "missing_secrets": plan_rules.missing_secrets(item),
             "created_at": item.created_at, "updated_at": item.updated_at,
             "updated_by": item.updated_by}
 

@@ -6,6 +6,7 @@ update, so a redelivered message or a duplicate event changes nothing.  Every
 open command has a deadline in the sparse ``due`` index; the sweep fails the
 ones whose agent never answered, so no command waits forever in silence.
 """
+import time
 from datetime import timedelta
 
 from chalicelib import clock, db, models, pagination, queues, settings
@@ -70,6 +71,17 @@ def get(principal, cluster_id: str, name: str, command_id: str):
     if command is not None:
         return command
     raise NotFound(f"Namespace {name!r} has no command {command_id!r}.", code="command_not_found")
+
+
+def wait(namespace_id: str, command_id: str, seconds: float, poll: float = 0.1):
+    """The command once it has finished, or None after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        command = C.get(models.namespace_pk(namespace_id), models.command_sk(command_id),
+                        consistent_read=True)
+        if command.state in (SUCCEEDED, FAILED) or time.monotonic() >= deadline:
+            return command if command.state in (SUCCEEDED, FAILED) else None
+        time.sleep(poll)
 
 
 def mark_delivered(namespace_id: str, command_id: str, at) -> bool:

@@ -23,21 +23,12 @@ def invalid(section: str, problems: list[str]) -> Unprocessable:
                          code=f"invalid_{section}")
 
 
-def _registry_rules(settings: dict, secrets: dict, problems: list) -> None:
-    if "push_url" in settings:  # pushed where it is pulled from, unless told otherwise
-        settings["push_url"] = settings["push_url"] or settings["pull_url"]
-
-
 def _proxy_rules(settings: dict, secrets: dict, problems: list) -> None:
-    if not settings.get("enabled"):
-        return
-    if bool(settings["user"]) != bool(secrets.get("password")):
-        problems.append("'user' and 'password' go together: give both or neither")
-    if settings["host"]:
+    if settings.get("enabled") and settings["host"]:
         settings["host"] = settings["host"].lower()
 
 
-SPECIAL_RULES = {"registry": _registry_rules, "proxy": _proxy_rules}
+SPECIAL_RULES = {"proxy": _proxy_rules}
 
 
 def check_section(section: str, cluster, body: dict) -> tuple[dict, dict]:
@@ -108,22 +99,20 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
     settings, secrets = check_section(section, grant.cluster, body)
     item = _load(namespace, section)
     result = "created" if item is None else "updated"
-    secret_ref = secret_store.ref(namespace.namespace_id, "config", section) if secrets else None
     if item is not None and item.settings == settings and not secrets \
             and not item.secret_ref:
         return item, "unchanged"
-    if secrets:
-        secret_store.put(secret_ref, secrets)
     item = item or models.Configuration(models.namespace_pk(namespace.namespace_id),
                                         models.config_sk(section), section=section,
                                         created_at=clock.now_iso())
-    old_ref = item.secret_ref
     item.type = settings.get("type")
-    item.settings, item.secret_ref = settings, secret_ref
+    item.settings = settings
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
-    db.save_or_conflict(item, f"The {section} configuration")
-    if old_ref and not secret_ref:
-        secret_store.delete(old_ref)
+    with secret_store.staged(namespace.namespace_id, "config", section, secrets,
+                             item.secret_ref) as item.secret_ref:
+        db.save_or_conflict(item, f"The {section} configuration",
+                            condition=models.Item.pk.does_not_exist() if result == "created"
+                            else None)
     push(namespace, reason=f"{section} {result}")
     return item, result
 

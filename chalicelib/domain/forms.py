@@ -2,7 +2,8 @@
 
 Given a group (a plan kind or a section), the body and the cluster, it picks
 the variant, checks what the catalogue says — the cluster the variant needs,
-required fields, fields that belong to other variants, patterns and ranges —
+required fields, fields that belong to other variants, patterns and ranges,
+fields that go together, fields that default to another —
 and splits the accepted values into settings (stored, shown) and secrets
 (kept in the secret store, never shown).  Every message names the rule and
 how to fix it; the few rules that are truly special stay with their owners
@@ -65,17 +66,20 @@ def requires_problem(variant: Variant, cluster) -> str | None:
 
 
 def check(group: Group, variant: Variant, body: dict, cluster, *, subject: str,
-          others: dict[str, Field]) -> tuple[dict, dict, list[str]]:
+          others: dict[str, Field], secrets_known: bool = True) -> tuple[dict, dict, list[str]]:
     """``(settings, secrets, problems)`` for ``body`` as ``variant`` of ``group``.
 
     ``subject`` starts the messages about missing and stray fields (e.g.
     "a postgres plan", "type 'generic_auth'"); ``others`` are all fields the
-    request model knows, so that fields of other variants are named."""
+    request model knows, so that fields of other variants are named.  With
+    ``secrets_known`` False (settings read back from a cluster, which never
+    hands out secrets) a missing secret is not a problem."""
     problems = []
     if cluster is not None and (why := requires_problem(variant, cluster)):
         problems.append(why)
     mine = {f.name for f in variant.fields}
-    missing = [f for f in variant.fields if f.required and _missing(body.get(f.name))]
+    missing = [f for f in variant.fields if f.required and _missing(body.get(f.name))
+               and (secrets_known or not f.secret)]
     if missing:
         problems.append(f"{subject} needs " + ", ".join(
             f"{f.name!r} ({f.hint})" if f.hint else f.name for f in missing))
@@ -87,16 +91,27 @@ def check(group: Group, variant: Variant, body: dict, cluster, *, subject: str,
         value = body.get(f.name)
         if not _missing(value) and (why := field_problem(f, value)):
             problems.append(why)
+    for f in variant.fields:
+        if f.goes_with and (secrets_known or not f.secret) and \
+                _missing(body.get(f.name)) != _missing(body.get(f.goes_with)):
+            problems.append(f"{f.goes_with!r} and {f.name!r} go together: give both or neither")
+    return (*_split(variant, body), problems)
+
+
+def _split(variant: Variant, body: dict) -> tuple[dict, dict]:
+    """``(settings, secrets)``: each field's value, or the value of the field
+    it defaults from, or its default."""
     settings, secrets = {}, {}
     for f in variant.fields:
         value = body.get(f.name)
+        if _missing(value) and f.default_from:
+            value = body.get(f.default_from)
         value = f.default if _missing(value) else value
-        if f.secret:
-            if value is not None:
-                secrets[f.name] = value
-        else:
+        if not f.secret:
             settings[f.name] = value
-    return settings, secrets, problems
+        elif value is not None:
+            secrets[f.name] = value
+    return settings, secrets
 
 
 def mask(variant: Variant | None, settings: dict, secret_present: bool,

@@ -6,15 +6,17 @@ listed, keeps serving the environments that use it, and cannot be picked for
 new ones.  Passwords and secret keys go to Secrets Manager.
 """
 
-from chalicelib import clock, db, models, pagination, secret_store
+from chalicelib import clock, db, models, pagination, secret_store, settings
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import forms
+from chalicelib.domain import commands, forms
 from chalicelib.domain.configuration import push
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
 
 MASK = "***"
+# Paths under …/plans/ that are routes of their own, so no plan can be named so.
+RESERVED_NAMES = ("s3-policy",)
 
 
 def s3_policy(account_id: str) -> dict:
@@ -42,6 +44,9 @@ def check(body: dict) -> tuple[dict, dict]:
     elif dns1123_problem(name):
         problems.append(f"name {name!r} must be a DNS-1123 label: lowercase letters, digits and "
                         "'-', starting and ending with a letter or digit, at most 63 characters")
+    elif name in RESERVED_NAMES:
+        problems.append(f"name {name!r} is reserved: it is the path of GET …/plans/{name}; "
+                        "pick another name")
     group = CATALOGUE.plan_kind(kind)
     variant = group.variant(type_) if group else None
     if group is None:
@@ -89,15 +94,11 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     plan = plan or models.Plan(models.namespace_pk(namespace.namespace_id),
                                models.plan_sk(body["name"]), name=body["name"],
                                plan_kind=body["kind"], created_at=now, active=True)
-    old_ref = plan.secret_ref
-    plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", plan.name) if secrets else None
-    if secrets:
-        secret_store.put(plan.secret_ref, secrets)
     plan.type, plan.settings = body["type"], settings
     plan.updated_at, plan.updated_by = now, principal.email
-    _save(plan, "created" if result == "created" else None)
-    if old_ref and not plan.secret_ref:
-        secret_store.delete(old_ref)
+    with secret_store.staged(namespace.namespace_id, "plans", plan.name, secrets,
+                             plan.secret_ref) as plan.secret_ref:
+        _save(plan, "created" if result == "created" else None)
     push(namespace, reason=f"plan {plan.name} {result}")
     return plan, result
 
@@ -121,19 +122,80 @@ def add_existing(grant, body: dict):
     source = next((p for ns in grant.namespaces if ns.namespace_id != namespace.namespace_id
                    if (p := _load(ns, name)) is not None), None)
     if source is None:
-        raise NotFound(f"No plan named {name!r} exists in the other namespaces of this cluster; "
-                       "create it with its full settings instead.", code="plan_not_found")
+        return _register_from_cluster(grant, name)
     now = clock.now_iso()
     plan = models.Plan(models.namespace_pk(namespace.namespace_id), models.plan_sk(name), name=name,
                        plan_kind=source.plan_kind, type=source.type, settings=source.settings,
                        active=True, created_at=now, updated_at=now,
                        updated_by=grant.principal.email)
-    if source.secret_ref:
-        plan.secret_ref = secret_store.ref(namespace.namespace_id, "plans", name)
-        secret_store.put(plan.secret_ref, secret_store.get(source.secret_ref))
-    _save(plan, "created")
+    values = secret_store.get(source.secret_ref) if source.secret_ref else {}
+    with secret_store.staged(namespace.namespace_id, "plans", name, values, None) as plan.secret_ref:
+        _save(plan, "created")
     push(namespace, reason=f"plan {name} added")
     return plan, "added"
+
+
+def _register_from_cluster(grant, name: str):
+    """Register a plan that the namespace's cluster has but the manager does
+    not (seed §4.5.1: the script could not register it; or the namespace was
+    removed from the manager and added again).  The agent reads it from the
+    operator's configuration; secrets never leave the cluster, so a plan that
+    needs one is registered deactivated until its secret is sent again."""
+    namespace = grant.target
+    if namespace.installation_type != "connected" or namespace.status != "connected":
+        raise NotFound(f"No plan named {name!r} exists in the other namespaces of this cluster, "
+                       f"and namespace {namespace.name!r} has no connected agent to look for it in "
+                       "the cluster; connect its agent and try again, or create the plan with its "
+                       "full settings.", code="plan_not_found")
+    command = commands.issue(namespace, "describe_plan", {"name": name},
+                             requested_by=grant.principal.email)
+    done = commands.wait(namespace.namespace_id, command.command_id, settings.plan_lookup_seconds())
+    if done is None or done.state != commands.SUCCEEDED:
+        why = (f"did not answer within {settings.plan_lookup_seconds():g} s" if done is None
+               else f"could not read the cluster's configuration: {done.error}")
+        raise Conflict(f"The agent of namespace {namespace.name!r} {why}; try again (command "
+                       f"{command.command_id}), or create the plan with its full settings.",
+                       code="plan_lookup_failed")
+    found = done.result or {}
+    if not found.get("found"):
+        raise NotFound(f"No plan named {name!r} exists in this cluster: not in its other "
+                       f"namespaces, nor in namespace {namespace.name!r}'s configuration on the "
+                       "cluster; create it with its full settings instead.", code="plan_not_found")
+    plan_in_cluster = found["plan"]
+    group = CATALOGUE.plan_kind(plan_in_cluster.get("kind"))
+    variant = group.variant(plan_in_cluster.get("type")) if group else None
+    if variant is None:
+        raise Unprocessable(f"The cluster's plan {name!r} is of a kind or type Cluster Manager "
+                            f"does not know ({plan_in_cluster.get('kind')}/"
+                            f"{plan_in_cluster.get('type')}); create it with its full settings.",
+                            code="invalid_plan")
+    values, _, problems = forms.check(group, variant, plan_in_cluster["settings"], None,
+                                      subject=f"a {variant.value} plan", others={},
+                                      secrets_known=False)
+    if problems:
+        raise Unprocessable(f"The cluster's plan {name!r} is not valid here: "
+                            + "; ".join(problems) + "; create it with its full settings instead.",
+                            code="invalid_plan")
+    needs_secret = [f.name for f in variant.fields if f.secret and f.required]
+    now = clock.now_iso()
+    plan = models.Plan(models.namespace_pk(namespace.namespace_id), models.plan_sk(name),
+                       name=name, plan_kind=group.name, type=variant.value,
+                       settings=values, active=not needs_secret,
+                       created_at=now, updated_at=now, updated_by=grant.principal.email)
+    _save(plan, "created")
+    if plan.active:
+        push(namespace, reason=f"plan {name} added")
+    return plan, "added"
+
+
+def missing_secrets(plan) -> list[str]:
+    """The required secret fields a plan has no value for (one registered
+    from the cluster, which never hands secrets out)."""
+    group = CATALOGUE.plan_kind(plan.plan_kind)
+    variant = group.variant(plan.type) if group else None
+    if variant is None or plan.secret_ref:
+        return []
+    return [f.name for f in variant.fields if f.secret and f.required]
 
 
 def list_page(principal, cluster_id: str, name: str, limit: int, next_token):
@@ -148,6 +210,11 @@ def set_active(principal, cluster_id: str, name: str, plan_name: str, active: bo
     plan = _load(namespace, plan_name)
     if plan is None:
         raise NotFound(f"Namespace {name!r} has no plan {plan_name!r}.", code="plan_not_found")
+    if active and (missing := missing_secrets(plan)):
+        raise Conflict(f"Plan {plan_name!r} was registered from the cluster without its "
+                       f"{' and '.join(missing)} (secrets never leave the cluster); send the "
+                       "whole plan with POST …/plans first, then activate it.",
+                       code="plan_incomplete")
     plan.active, plan.updated_at, plan.updated_by = active, clock.now_iso(), principal.email
     _save(plan, None)
     push(namespace, reason=f"plan {plan_name} {'activated' if active else 'deactivated'}")

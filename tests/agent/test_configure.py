@@ -229,3 +229,16 @@ def test_kubectl_that_hangs_is_an_executor_error(kube, tmp_path, monkeypatch):
     with pytest.raises(ExecutorError, match="did not answer"):
         KubectlExecutor(timeout=0.5).run_task(
             Task("t1", "provision", "storage", "shop", 1, {"storage": {"name": "s"}}), TARGET)
+
+
+def test_describe_plan_reads_the_applied_configuration_without_secrets():
+    from agent import operator_config
+
+    applied = {"spec": {"database_plans": [
+        {"name": "pg", "type": "postgres", "active": True, "host": "h", "port": 5432,
+         "password": "leaked?", "secret_ref": "ref"}], "storage_plans": []}}
+    found = operator_config.describe_plan(applied, "pg")
+    assert found == {"found": True, "plan": {"name": "pg", "kind": "database", "type": "postgres",
+                                             "settings": {"host": "h", "port": 5432}}}
+    assert operator_config.describe_plan(applied, "other") == {"found": False, "plan": None}
+    assert operator_config.describe_plan(None, "pg")["found"] is False

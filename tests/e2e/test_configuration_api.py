@@ -193,3 +193,80 @@ def test_no_secret_value_anywhere_in_the_table(user, k8s):
     stored = [s["Name"] for s in sm.list_secrets(
         Filters=[{"Key": "name", "Values": [prefix]}])["SecretList"] if s["Name"].startswith(prefix)]
     assert len(stored) >= 6
+
+
+def test_catalogue_is_served_to_any_signed_in_user(user, anon):
+    got = user.get("/catalogue")
+    assert got.status_code == 200
+    doc = got.json()
+    kinds = {p["kind"]: {t["type"]: t for t in p["types"]} for p in doc["plans"]}
+    assert set(kinds) == {"database", "storage"}
+    assert set(kinds["storage"]) == {"minio", "s3", "ephemeral"}
+    postgres = {f["name"]: f for f in kinds["database"]["postgres"]["fields"]}
+    assert postgres["password"]["secret"] is True and postgres["host"]["secret"] is False
+    assert postgres["port"]["default"] == 5432 and postgres["port"]["maximum"] == 65535
+    registry = next(s for s in doc["sections"] if s["section"] == "registry")
+    ecr = next(v for v in registry["variants"] if v["value"] == "ecr")
+    assert ecr["requires"] == {"platform": ["eks"]}
+    proxy = next(s for s in doc["sections"] if s["section"] == "proxy")
+    assert proxy["discriminator"] == "enabled" and {v["value"] for v in proxy["variants"]} == {True, False}
+    assert anon.get("/catalogue").status_code == 401
+
+
+def _stored(namespace_id: str, sk: str):
+    from chalicelib import models, secret_store
+
+    item = models.Item.get(models.namespace_pk(namespace_id), sk, consistent_read=True)
+    return item.settings, secret_store.get(item.secret_ref)
+
+
+@pytest.mark.parametrize("target", ["plan", "section"])
+def test_a_write_that_loses_a_race_leaves_no_secret_behind(user, k8s, target):
+    """Concurrent writes of one plan (or section): whichever is accepted, the
+    stored settings and the stored secret come from that same write, and no
+    loser's secret is left in the store."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib import models, secret_store
+
+    namespace_id = user.get(ONE, **k8s).json()["namespace_id"]
+
+    def body(i: int) -> dict:
+        if target == "plan":
+            return {"name": "pg", "kind": "database", "type": "postgres", "port": 5432,
+                    "host": f"db-{i}.example.com", "database": "d", "user": "u",
+                    "password": f"password-{i}"}
+        return {"type": "generic_auth", "pull_url": f"r{i}.example.com/apps", "name": "robot",
+                "secret": f"password-{i}"}
+
+    def write(i: int):
+        if target == "plan":
+            return user.post(PLANS, json=body(i), **k8s).status_code
+        return put(user, k8s, "registry", body(i)).status_code
+
+    sk = models.plan_sk("pg") if target == "plan" else models.config_sk("registry")
+    for round_ in range(6):
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(pool.map(write, range(round_ * 4, round_ * 4 + 4)))
+        assert 409 in statuses or len(set(statuses)) == 1, statuses
+        settings, secret = _stored(namespace_id, sk)
+        winner = (settings["host"] if target == "plan" else settings["pull_url"]).split(".")[0]
+        assert secret == ({"password": f"password-{winner.split('-')[-1]}"} if target == "plan"
+                          else {"secret": f"password-{winner[1:]}"})
+        assert len(secret_store.namespace_refs(namespace_id)) == 2  # the agent's and this one
+
+
+def test_ecr_becomes_possible_once_the_platform_is_set(user, k8s):
+    ecr = {"type": "ecr", "pull_url": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/apps"}
+    refused = put(user, k8s, "registry", ecr)
+    assert refused.status_code == 422 and "PATCH" in refused.json()["message"]
+    patched = user.patch("/clusters/{cluster_id}", cluster_id=k8s["cluster_id"],
+                         json={"platform": "eks"})
+    assert patched.status_code == 200 and patched.json()["platform"] == "eks"
+    assert put(user, k8s, "registry", ecr).status_code == 200
+
+
+def test_a_plan_cannot_take_the_name_of_a_route(user, k8s):
+    resp = user.post(PLANS, json={"name": "s3-policy", "kind": "database", "type": "ephemeral"},
+                     **k8s)
+    assert resp.status_code == 422 and "reserved" in resp.json()["message"]

