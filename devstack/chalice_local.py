@@ -6,6 +6,8 @@
   from a keep-alive client.  API Gateway has no such stall.
 - A method no route has (TRACE, QUERY, …) gets a 4xx JSON error, as API
   Gateway gives, instead of http.server's "501 Unsupported method".
+- A listen backlog of 128 instead of socketserver's 5: a burst of parallel
+  clients is queued, not reset, while the server thread is busy.
 
     python -m devstack.chalice_local local --host 127.0.0.1 --port 8000 --stage dev
 """
@@ -31,8 +33,9 @@ def _unknown_method(handler, name: str):
 
 def main() -> int:
     from chalice.cli import cli
-    from chalice.local import ChaliceRequestHandler
+    from chalice.local import ChaliceRequestHandler, ThreadedHTTPServer
 
+    ThreadedHTTPServer.request_queue_size = 128
     ChaliceRequestHandler.disable_nagle_algorithm = True
     ChaliceRequestHandler.__getattr__ = _unknown_method
     args = sys.argv[1:]
