@@ -4,6 +4,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 # Ids name result files, so they must be plain (the backend's are 26 chars).
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -22,6 +23,20 @@ class Command:
     type: str
     payload: dict = field(default_factory=dict)
     issued_at: str | None = None
+    deadline: str | None = None  # ISO 8601 UTC; past it the backend has failed the command
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """True when the deadline has passed: the user was told the command
+        failed, so it must not run (an unreadable deadline counts as passed)."""
+        if not self.deadline:
+            return False
+        try:
+            deadline = datetime.fromisoformat(self.deadline.replace("Z", "+00:00"))
+        except ValueError:
+            return True
+        if deadline.tzinfo is None:
+            deadline = deadline.replace(tzinfo=timezone.utc)
+        return (now or datetime.now(timezone.utc)) >= deadline
 
 
 @dataclass(frozen=True)
@@ -59,8 +74,8 @@ def attribute_id(message: dict) -> str | None:
 def _body(message: dict) -> dict:
     try:
         data = json.loads(message.get("Body", ""))
-    except ValueError as exc:
-        raise BadCommand(f"the message body is not JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:
+        raise BadCommand(f"the message body is not JSON, or nested too deeply ({exc})") from None
     if not isinstance(data, dict):
         raise BadCommand("the message body is not a JSON object")
     return data
@@ -88,7 +103,9 @@ def _command(data: dict) -> Command:
         raise BadCommand("the command has no type")
     if not isinstance(payload, dict):
         raise BadCommand("the command's payload is not a JSON object")
-    return Command(command_id, kind, payload, data.get("issued_at"))
+    deadline = data.get("deadline")
+    return Command(command_id, kind, payload, data.get("issued_at"),
+                   deadline if isinstance(deadline, str) else None)
 
 
 def _task(data: dict) -> Task:

@@ -93,6 +93,16 @@ class Poller:
             self._task(message, item, received)
             return
         command = item
+        if command.expired():
+            # the backend failed it at its deadline ("no result within …"): never run it late
+            self.sender.send(events.command_result(
+                command.id, False, {"expired": True, "deadline": command.deadline},
+                f"expired: not run, its deadline {command.deadline} passed before the agent "
+                "received it"))
+            self._delete(message)
+            log.warning("command %s (%s) expired at %s; not run", command.id, command.type,
+                        command.deadline)
+            return
         log.info("command %s (%s) received, attempt %d", command.id, command.type, attempt)
         self.sender.send(events.command_received(command.id))
         try:

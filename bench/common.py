@@ -31,7 +31,7 @@ def bearer_token(stack, email: str = "bench@example.com") -> str:
     from devstack.stack import stage_env
 
     env = stage_env()
-    return issuer.mint(stack.state_dir, email, issuer=env["JWT_ISSUER"], audience=env["JWT_AUDIENCE"])
+    return issuer.mint(stack.state_dir, email, issuer=stack.issuer_url, audience=env["JWT_AUDIENCE"])
 
 
 @contextlib.contextmanager

@@ -58,4 +58,10 @@ def authenticate(header: str | None) -> Principal:
     email = claims.get("email")
     if not isinstance(email, str) or "@" not in email:
         raise _unauthorized("The token carries no email claim")
+    # An unverified address could be anyone's (e.g. a user who changed their
+    # own email to the cluster creator's): it is no identity.
+    if claims.get("email_verified") not in (True, "true"):
+        raise _unauthorized(
+            f"The token's email ({email}) is not verified (email_verified is not true); "
+            "verify the address with your identity provider, then sign in again")
     return Principal(email=email.strip().lower(), subject=str(claims["sub"]))

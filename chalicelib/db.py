@@ -13,6 +13,7 @@ import contextlib
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import pagination
 from chalicelib.errors import Conflict
 from chalicelib.models import Item, due_pk
 
@@ -101,7 +102,12 @@ def read_partition(pk: str, prefix: str | None = None) -> list:
 
 
 def page(pk: str, prefix: str, limit: int, start_key: dict | None, *, newest_first=False):
-    """One page of a partition: (items, last_evaluated_key)."""
+    """One page of a partition: (items, last_evaluated_key).  A start key
+    outside the listed range (another partition, another item type) is a 400."""
+    if start_key is not None and not (
+            start_key.get("pk", {}).get("S") == pk
+            and start_key.get("sk", {}).get("S", "").startswith(prefix)):
+        raise pagination.invalid()
     result = Item.query(
         pk,
         Item.sk.startswith(prefix),

@@ -186,6 +186,7 @@ class Cluster(Item, discriminator="cluster"):
     platform = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     creator = UnicodeAttribute()
+    managers = UnicodeAttribute(null=True)  # JSON list of emails the creator appointed
     updated_at = UnicodeAttribute(null=True)
     deleting = UnicodeAttribute(null=True)  # set while a delete is under way
     version = VersionAttribute()
@@ -197,7 +198,7 @@ class ClusterAccess(Item, discriminator="access"):
     GetItem.  ``memberships`` (JSON) maps namespace_id → rights for members."""
 
     cluster_id = UnicodeAttribute()
-    role = UnicodeAttribute()  # creator | member
+    role = UnicodeAttribute()  # creator | manager | member
     memberships = SortedJSONAttribute(default=dict)  # namespace_id → rights
     version = VersionAttribute()
 
@@ -213,10 +214,9 @@ class Namespace(Item, discriminator="namespace"):
     environment_count = NumberAttribute(default=0)
     heartbeat_seconds = NumberAttribute(default=30)
     # agent credentials: only a hash of the secret (the retrievable copy is in
-    # Secrets Manager) and the key agents sign their events with
+    # Secrets Manager); the key events are signed with is derived, not stored
     agent_secret_hash = UnicodeAttribute(null=True)
     agent_generation = NumberAttribute(default=1)
-    event_key = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     deleting = UnicodeAttribute(null=True)  # set while a delete is under way
     version = VersionAttribute()
@@ -308,6 +308,7 @@ class Configuration(Item, discriminator="configuration"):
     type = UnicodeAttribute(null=True)
     settings = JSONAttribute()  # no secrets
     secret_ref = UnicodeAttribute(null=True)
+    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
@@ -321,6 +322,7 @@ class Plan(Item, discriminator="plan"):
     type = UnicodeAttribute()  # postgres | ephemeral | minio | s3
     settings = JSONAttribute()  # no secrets
     secret_ref = UnicodeAttribute(null=True)
+    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
     active = FlagAttribute(default=True)
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)

@@ -71,3 +71,16 @@ def delete_command_queues(namespace_id: str) -> None:
         except sqs.exceptions.QueueDoesNotExist:
             pass
     url.cache_clear()
+
+
+def admit_only(namespace_id: str, agent_role_arn: str, session_name: str) -> None:
+    """Deny the namespace's command queue to every session of the agent role
+    but ``session_name`` (the current credential generation's), whatever its
+    credentials' own expiry.  The API and events functions are other roles."""
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Sid": "CurrentGenerationOnly", "Effect": "Deny", "Principal": {"AWS": "*"},
+        "Action": "sqs:*", "Resource": arn(command_queue_name(namespace_id)),
+        "Condition": {"ArnLike": {"aws:PrincipalArn": agent_role_arn},
+                      "StringNotLike": {"aws:userid": f"*:{session_name}"}}}]}
+    aws.sqs().set_queue_attributes(QueueUrl=url(command_queue_name(namespace_id)),
+                                   Attributes={"Policy": json.dumps(policy)})

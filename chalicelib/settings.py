@@ -130,10 +130,13 @@ def invitation_days() -> int:
     return int(get("INVITATION_DAYS"))
 
 
-def portal_url() -> str | None:
-    """Where invitation links point (a portal page that accepts them); the
-    API's own accept URL when unset."""
-    return os.environ.get("PORTAL_URL") or None
+CONSOLE_URL = "http://127.0.0.1:8080"  # the local web console (make run)
+
+
+def console_url() -> str:
+    """The web console's base URL: invitation links open its
+    ``/invitations/<token>`` page, where the invitee signs in and accepts."""
+    return get("CONSOLE_URL", CONSOLE_URL).rstrip("/")
 
 
 def state_machine_arn() -> str:

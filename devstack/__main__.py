@@ -12,7 +12,7 @@ from devstack.stack import ROOT, Stack, stage_env
 
 
 def cmd_run(args) -> int:
-    stack = Stack(api_port=args.api_port, aws_port=args.aws_port,
+    stack = Stack(api_port=args.api_port, aws_port=args.aws_port, issuer_port=args.issuer_port,
                   state_dir=Path(args.state_dir), reload=args.reload,
                   # chalice's reloader restarts on any file change below the project,
                   # so with it on, the logs must live elsewhere
@@ -35,6 +35,7 @@ def cmd_run(args) -> int:
 Cluster Manager is running.
   API:            {stack.api_url}   (OpenAPI document: {stack.api_url}/openapi.json)
   AWS stand-in:   {stack.aws_url}   (moto; state is in memory and lost on exit)
+  Dev issuer:     {stack.issuer_url}   (OpenID provider: {stack.issuer_url}/.well-known/openid-configuration)
   Get a token:    make token EMAIL=alice@example.com
   Try it:         curl -s -H "Authorization: Bearer {token}" {stack.api_url}/clusters
 Press Ctrl-C to stop everything.""", flush=True)
@@ -53,7 +54,7 @@ Press Ctrl-C to stop everything.""", flush=True)
 
 def cmd_token(args) -> int:
     env = stage_env()
-    issuer_url = os.environ.get("JWT_ISSUER", env["JWT_ISSUER"])
+    issuer_url = os.environ.get("JWT_ISSUER") or issuer.local_url(args.issuer_port)
     audience = os.environ.get("JWT_AUDIENCE", env["JWT_AUDIENCE"])
     token = issuer.mint(Path(args.state_dir), args.email, issuer=issuer_url, audience=audience,
                         ttl_seconds=args.hours * 3600)
@@ -96,8 +97,8 @@ def cmd_agent(args) -> int:
     import urllib.request
 
     env = stage_env()
-    token = issuer.mint(Path(args.state_dir), args.email, issuer=env["JWT_ISSUER"],
-                        audience=env["JWT_AUDIENCE"])
+    token = issuer.mint(Path(args.state_dir), args.email,
+                        issuer=issuer.local_url(args.issuer_port), audience=env["JWT_AUDIENCE"])
     url = (f"http://127.0.0.1:{args.api_port}/clusters/{args.cluster}/namespaces/"
            f"{args.namespace}/installation")
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
@@ -128,10 +129,13 @@ def main(argv=None) -> int:
                                      description="Run Cluster Manager locally.")
     sub = parser.add_subparsers(dest="command", required=True)
     default_state = str(ROOT / ".local")
+    issuer_port = int(os.environ.get("ISSUER_PORT", 8001))
 
     run = sub.add_parser("run", help="start moto, the API and the event runner; Ctrl-C stops all")
     run.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     run.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
+    run.add_argument("--issuer-port", type=int, default=issuer_port,
+                     help="port of the dev OpenID issuer (0: any free port)")
     run.add_argument("--state-dir", default=default_state,
                      help="where the dev issuer's keys and logs live (default: .local/)")
     run.add_argument("--reload", action="store_true",
@@ -144,6 +148,8 @@ def main(argv=None) -> int:
     token = sub.add_parser("token", help="print a bearer token for the local stack (last line)")
     token.add_argument("--email", required=True)
     token.add_argument("--hours", type=int, default=12)
+    token.add_argument("--issuer-port", type=int, default=issuer_port,
+                       help="the dev issuer's port in make run (the token's iss)")
     token.add_argument("--state-dir", default=default_state)
     token.set_defaults(func=cmd_token)
 
@@ -159,6 +165,7 @@ def main(argv=None) -> int:
     agent.add_argument("--dir", help="where the simulated cluster state goes "
                                      "(default .local/agents/<namespace>)")
     agent.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
+    agent.add_argument("--issuer-port", type=int, default=issuer_port)
     agent.add_argument("--state-dir", default=default_state)
     agent.set_defaults(func=cmd_agent)
 

@@ -59,18 +59,20 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None) ->
 
 
 class Stack:
-    def __init__(self, *, api_port: int = 8000, aws_port: int = 5000,
-                 state_dir: Path | None = None, reload: bool = False,
+    def __init__(self, *, api_port: int = 8000, aws_port: int = 5000, issuer_port: int = 0,
+                 console_port: int = 8080, state_dir: Path | None = None, reload: bool = False,
                  log_dir: Path | None = None, extra_env: dict | None = None):
         self.api_port = api_port
         self.aws_port = aws_port
+        self.issuer_port = issuer_port  # 0: a free port
+        self.console_port = console_port
         self.state_dir = Path(state_dir or ROOT / ".local")
         self.reload = reload
         self.log_dir = log_dir  # None: children write to this terminal
         self.extra_env = extra_env or {}
         self.procs: list[subprocess.Popen] = []
         self._logs = []
-        self._jwks: issuer.JwksServer | None = None
+        self._issuer: issuer.IssuerServer | None = None
 
     # --- addresses and environment --------------------------------------
     @property
@@ -80,6 +82,17 @@ class Stack:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.api_port}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.console_port}"
+
+    @property
+    def issuer_url(self) -> str:
+        """The dev issuer's URL, which is also the ``iss`` of its tokens."""
+        if self._issuer is not None:
+            return self._issuer.url
+        return issuer.local_url(self.issuer_port)
 
     @property
     def pidfile(self) -> Path:
@@ -94,7 +107,8 @@ class Stack:
             "AWS_SESSION_TOKEN": "testing", "AWS_DEFAULT_REGION": "us-east-1",
             "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": self.aws_url,
             "MOTO_PORT": str(self.aws_port),  # moto's Step Functions call back here
-            "JWT_JWKS_URL": self._jwks.url if self._jwks else "",
+            "JWT_ISSUER": self.issuer_url,
+            "JWT_JWKS_URL": self._issuer.jwks_url if self._issuer else "",
             "API_URL": self.api_url,
             "PYTHONUNBUFFERED": "1",
         })
@@ -106,12 +120,15 @@ class Stack:
     def start(self, progress=print) -> "Stack":
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._reap_leftovers(progress)
-        for port, name in ((self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT")):
-            if not port_free(port):
+        for port, name in ((self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT"),
+                           (self.issuer_port, "ISSUER_PORT")):
+            if port and not port_free(port):
                 raise RuntimeError(
                     f"port {port} on 127.0.0.1 is already in use by another program; "
                     f"stop it or pick another port, e.g. make run {name}={port + 1}")
-        self._jwks = issuer.JwksServer(self.state_dir)
+        self._issuer = issuer.IssuerServer(
+            self.state_dir, port=self.issuer_port, client_id=stage_env()["JWT_AUDIENCE"],
+            console_origins=(self.console_url,))
         env = self.env()
         try:
             progress(f"starting the AWS stand-in (moto) on {self.aws_url} …")
@@ -184,9 +201,9 @@ class Stack:
         for proc in reversed(self.procs):
             _kill_group(proc.pid, proc)
         self.procs.clear()
-        if self._jwks is not None:
-            self._jwks.close()
-            self._jwks = None
+        if self._issuer is not None:
+            self._issuer.close()
+            self._issuer = None
         for out in self._logs:
             out.close()
         self._logs.clear()

@@ -49,7 +49,7 @@ def mint(stack):
     env = stage_env()
 
     def _mint(email: str, **kwargs) -> str:
-        kwargs.setdefault("issuer", env["JWT_ISSUER"])
+        kwargs.setdefault("issuer", stack.issuer_url)
         kwargs.setdefault("audience", env["JWT_AUDIENCE"])
         return issuer.mint(stack.state_dir, email, **kwargs)
 

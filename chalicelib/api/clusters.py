@@ -2,7 +2,7 @@
 from chalicelib import clock
 from chalicelib.api import views
 from chalicelib.api.routing import Routes
-from chalicelib.domain import clusters
+from chalicelib.domain import clusters, managers
 from chalicelib.domain.access import authorize
 
 routes = Routes(__name__, tag="clusters")
@@ -41,10 +41,35 @@ def update_cluster(call):
 
 
 @routes.route("/clusters/{cluster_id}", "DELETE", response="ClusterDeleted",
-              summary="Remove a cluster and everything under it from the portal (creator only); "
-                      "the platform itself is untouched")
+              summary="Remove a cluster and everything under it from the manager (creator "
+                      "only); nothing on the platform is touched or deprovisioned. With "
+                      "environments present it needs ?confirm=true")
 def delete_cluster(call):
     cluster_id = call.params["cluster_id"]
-    clusters.delete(call.principal, cluster_id)
+    left = clusters.delete(call.principal, cluster_id, confirm=call.query.get("confirm") == "true")
     call.activity = False  # its activity log went with it
-    return {"cluster_id": cluster_id, "deleted": True, "message": clusters.PLATFORM_UNTOUCHED}
+    return {"cluster_id": cluster_id, "deleted": True, "message": clusters.PLATFORM_UNTOUCHED,
+            "left_on_platform": left}
+
+
+@routes.route("/clusters/{cluster_id}/managers", "GET", response="ClusterManagers",
+              summary="The cluster's creator and the managers they appointed (managers only)")
+def list_managers(call):
+    return managers.get(call.principal, call.params["cluster_id"])
+
+
+@routes.route("/clusters/{cluster_id}/managers/{email}", "PUT", response="ClusterManagers",
+              errors=(422,),
+              summary="Appoint a cluster manager (creator only): they add namespaces, manage "
+                      "members and plans, and hold every right in every namespace")
+def appoint_manager(call):
+    call.activity = {"email": call.params["email"].strip().lower()}
+    return managers.appoint(call.principal, call.params["cluster_id"], call.params["email"])
+
+
+@routes.route("/clusters/{cluster_id}/managers/{email}", "DELETE", response="ClusterManagers",
+              summary="Remove a cluster manager (creator only); their namespace memberships "
+                      "stay. The creator cannot be removed")
+def remove_manager(call):
+    call.activity = {"email": call.params["email"].strip().lower()}
+    return managers.remove(call.principal, call.params["cluster_id"], call.params["email"])

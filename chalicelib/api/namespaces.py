@@ -36,9 +36,12 @@ def get_namespace(call):
     return views.namespace(grant.target, grant)
 
 
-@routes.route(BASE + "/{namespace}", "DELETE", status=204,
-              summary="Remove a namespace from the portal (creator only); refused while it "
-                      "has environments. The namespace on the platform is untouched")
+@routes.route(BASE + "/{namespace}", "DELETE", response="NamespaceDeleted",
+              summary="Remove a namespace from the manager (creator only); nothing on the "
+                      "platform is touched or deprovisioned. With environments present it "
+                      "needs ?confirm=true")
 def delete_namespace(call):
-    namespaces.delete(call.principal, call.params["cluster_id"], call.params["namespace"])
-    return None
+    left = namespaces.delete(call.principal, call.params["cluster_id"], call.params["namespace"],
+                             confirm=call.query.get("confirm") == "true")
+    return {"namespace": call.params["namespace"], "deleted": True,
+            "message": namespaces.NAMESPACE_UNTOUCHED, "left_on_platform": left}

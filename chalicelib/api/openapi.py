@@ -6,6 +6,7 @@ checks it against Chalice's own route table as well.
 """
 import functools
 
+from chalicelib import settings
 from chalicelib.api.routing import PATH_PARAM, ROUTES, Routes, RouteSpec
 
 routes = Routes(__name__, tag="meta")
@@ -17,6 +18,7 @@ ERROR_TEXT = {
     404: "Not found, or not visible to the caller",
     409: "Conflicts with the current state",
     413: "Body larger than 64 KiB",
+    415: "Body is not sent as application/json",
     422: "Body fails validation",
 }
 
@@ -48,7 +50,7 @@ def _request_body(spec: RouteSpec) -> dict | None:
 
 def _error_codes(spec: RouteSpec) -> set:
     codes = {400, 404} | ({401, 403} if spec.auth != "none" else set())
-    codes |= {413, 422} if spec.request else set()
+    codes |= {413, 415, 422} if spec.request else set()
     codes |= set(spec.errors)
     if spec.method in ("POST", "PATCH", "PUT", "DELETE"):
         codes |= {403, 409}
@@ -127,4 +129,20 @@ def document() -> dict:
 @routes.route("/openapi.json", "GET", auth="none", response="OpenApiDocument",
               summary="This API's OpenAPI 3 document")
 def openapi_document(call):
-    return document()
+    return with_sign_in(document())
+
+
+def with_sign_in(doc: dict) -> dict:
+    """The document plus where users sign in (an ``openIdConnect`` scheme for
+    the configured issuer, with the client id), so clients such as the CLI's
+    ``login`` need only the API's URL."""
+    issuer = settings.get("JWT_ISSUER", "")
+    if not issuer:
+        return doc
+    schemes = {**doc["components"]["securitySchemes"], "oidc": {
+        "type": "openIdConnect",
+        "openIdConnectUrl": issuer.rstrip("/") + "/.well-known/openid-configuration",
+        "x-client-id": settings.jwt_audience(),
+        "description": "Where users sign in (authorization code + PKCE); the API takes the "
+                       "ID token as its bearer token"}}
+    return {**doc, "components": {**doc["components"], "securitySchemes": schemes}}

@@ -9,17 +9,26 @@ NS = "/clusters/{cluster_id}/namespaces/{namespace}"
 
 
 @routes.route(NS + "/operate", "GET", response="Operate",
-              summary="The namespace's Metrics, Alerts, Logs and Backups links")
+              summary="The namespace's Metrics, Alerts, Logs and Backups links (each shown only "
+                      "to members with its right: view_metrics, view_alerts, view_logs, "
+                      "manage_backups)")
 def get_operate(call):
-    return views.operate(operate.get(call.principal, call.params["cluster_id"],
-                                     call.params["namespace"]))
+    return operate.get(call.principal, call.params["cluster_id"], call.params["namespace"])
 
 
 @routes.route(NS + "/operate", "PUT", request="OperateUrls", response="Operate",
-              summary="Set the operate links (creator only); a field left out is cleared")
+              summary="Set all operate links (creator or manager); a field left out is cleared")
 def put_operate(call):
-    return views.operate(operate.put(call.principal, call.params["cluster_id"],
-                                     call.params["namespace"], call.body.model_dump()))
+    return operate.put(call.principal, call.params["cluster_id"], call.params["namespace"],
+                       call.body.model_dump())
+
+
+@routes.route(NS + "/operate", "PATCH", request="OperateUrlsPatch", response="Operate",
+              summary="Set some operate links (creator or manager); the others stay, null "
+                      "clears one")
+def patch_operate(call):
+    return operate.patch(call.principal, call.params["cluster_id"], call.params["namespace"],
+                         call.body.model_dump(exclude_unset=True))
 
 
 @routes.route("/clusters/{cluster_id}/activity", "GET", response="ActivityPage", paginated=True,

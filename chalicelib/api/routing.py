@@ -18,7 +18,8 @@ from chalicelib import pagination, settings, tracing
 from chalicelib.auth import authenticate
 from chalicelib.domain import access, activity
 from chalicelib.domain.agents import principal_from_header
-from chalicelib.errors import ApiError, BadRequest, PayloadTooLarge, Unprocessable
+from chalicelib.errors import (ApiError, BadRequest, PayloadTooLarge, Unprocessable,
+                               UnsupportedMediaType)
 
 log = logging.getLogger("cluster_manager.api")
 
@@ -26,8 +27,11 @@ MAX_BODY_BYTES = 64 * 1024
 CREDENTIAL_PARAMS = {"token"}  # path parameters that are secrets: never logged
 JSON_HEADERS = {"Content-Type": "application/json"}
 # Bodies are always parsed as JSON; accepting the usual mislabels lets the
-# caller get our JSON error ("not valid JSON") instead of a bare 415.
+# caller get our JSON error ("not valid JSON").  Chalice is told to accept
+# every type so that the refusal of any other one is ours ({error, message}),
+# not Chalice's own error shape.
 ACCEPTED_CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded"]
+CHALICE_CONTENT_TYPES = ["*/*"]
 
 
 @dataclass
@@ -105,18 +109,35 @@ def _parse_body(request, model_name):
             f"The request body is {len(raw)} bytes; the limit is {MAX_BODY_BYTES} bytes (64 KiB).")
     if model_name is None:
         return None
+    _check_content_type(request.headers.get("content-type"))
     if not raw.strip():
         raise BadRequest("This request needs a JSON object body.", code="missing_body")
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"The body is not valid JSON ({exc}); send a JSON object.",
-                         code="invalid_json") from None
+    data = parse_json(raw)
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object ({...}).", code="invalid_json")
     if isinstance(model_name, tuple):  # the view picks the schema (e.g. by path)
         return data
     return validate(model_name, data)
+
+
+def _check_content_type(header: str | None) -> None:
+    media_type = (header or "application/json").split(";", 1)[0].strip().lower()
+    if media_type and media_type not in ACCEPTED_CONTENT_TYPES:
+        raise UnsupportedMediaType(
+            f"The body's Content-Type is {media_type!r}; send it as application/json.")
+
+
+def parse_json(raw):
+    """JSON text → value, or a 400 that says what was wrong (including input
+    nested too deeply for the parser, which would otherwise be a 500)."""
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise BadRequest("The body is nested too deeply to be parsed; send a flat JSON "
+                         "object as described in GET /openapi.json.", code="invalid_json") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"The body is not valid JSON ({exc}); send a JSON object.",
+                         code="invalid_json") from None
 
 
 def validate(model_name: str, data: dict):
@@ -167,7 +188,7 @@ class Routes:
             def view(**params):
                 return dispatch(spec, fn, blueprint.current_request, params)
 
-            blueprint.route(path, methods=[method], content_types=ACCEPTED_CONTENT_TYPES)(view)
+            blueprint.route(path, methods=[method], content_types=CHALICE_CONTENT_TYPES)(view)
             return fn
 
         return decorate
@@ -187,6 +208,9 @@ def dispatch(spec: RouteSpec, fn, request, params: dict) -> Response:
                     headers={k.lower(): v for k, v in dict(request.headers).items()},
                     stage=(request.context or {}).get("stage"))
         call.body = _parse_body(request, spec.request)
+        if spec.paginated:
+            caller = getattr(principal, "namespace_id", None) or getattr(principal, "email", "")
+            pagination.bind(str(caller), spec.method, spec.path.format(**params), call.query)
         access.CURRENT.set(None)
         with tracing.subsegment(f"{spec.method} {spec.path}"):
             result = fn(call)

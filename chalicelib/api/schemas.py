@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from chalicelib.catalogue import CATALOGUE, PLAN_NAME
 from chalicelib.catalogue import Field as CatalogueField
 
+from chalicelib.domain import names
+
 ClusterType = Literal["openshift", "kubernetes"]
 Platform = Literal["generic", "eks", "aks", "gke"]
 InstallationType = Literal["connected", "standalone"]
@@ -90,8 +92,14 @@ class Cluster(BaseModel):
     creator: str
     created_at: str
     updated_at: Optional[str]
-    my_role: Literal["creator", "member"]
+    my_role: Literal["creator", "manager", "member"]
     namespaces: list[NamespaceSummary]
+
+
+class ClusterManagers(BaseModel):
+    creator: str
+    managers: list[str] = Field(description="Users the creator appointed: they add namespaces "
+                                            "and manage members and plans, with every right")
 
 
 class ClusterPage(BaseModel):
@@ -104,10 +112,34 @@ class NamespacePage(BaseModel):
     next_token: Optional[str]
 
 
+class EnvironmentRef(BaseModel):
+    namespace: str
+    name: str
+
+
+class ClusterLeftOnPlatform(BaseModel):
+    namespaces: list[str] = Field(description="Namespaces that still exist on the platform")
+    environments: list[EnvironmentRef] = Field(
+        description="Environments that still run there (nothing was deprovisioned)")
+
+
 class ClusterDeleted(BaseModel):
     cluster_id: str
     deleted: bool
     message: str
+    left_on_platform: ClusterLeftOnPlatform
+
+
+class NamespaceLeftOnPlatform(BaseModel):
+    namespace: str
+    environments: list[str] = Field(description="Environments that still run there")
+
+
+class NamespaceDeleted(BaseModel):
+    namespace: str
+    deleted: bool
+    message: str
+    left_on_platform: NamespaceLeftOnPlatform
 
 
 class OpenApiDocument(BaseModel):
@@ -211,11 +243,14 @@ Right = Literal["manage_environment", "deploy_app", "scale_app", "edit_app_const
                 "manage_scheduled_events", "view_logs", "view_alerts", "view_metrics",
                 "manage_backups"]
 Role = Literal["developer", "administrator", "custom"]
+EMAIL_PATTERN = names.EMAIL_PATTERN
 
 
 class MemberInvite(Strict):
-    email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-                       description="The invitee's email address; the invitation is bound to it")
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN,
+                       description="The invitee's email address; the invitation is bound to it "
+                                   "(letters, digits and . _ % + - before the @; a domain name "
+                                   "after it)")
     role: Role
     rights: Optional[list[Right]] = Field(default=None, description="Only with role 'custom'")
 
@@ -272,6 +307,15 @@ class OperateUrls(Strict):
     alerts_url: Optional[str] = Field(default=None, max_length=2048)
     logs_url: Optional[str] = Field(default=None, max_length=2048)
     backups_url: Optional[str] = Field(default=None, max_length=2048)
+
+
+class OperateUrlsPatch(OperateUrls):
+    @model_validator(mode="after")
+    def _something(self):
+        if not self.model_fields_set:
+            raise ValueError("send at least one of metrics_url, alerts_url, logs_url, "
+                             "backups_url (null clears one)")
+        return self
 
 
 class Operate(BaseModel):
@@ -357,6 +401,9 @@ class ConfigurationSection(BaseModel):
     settings: dict
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class NamespaceConfiguration(BaseModel):
@@ -383,6 +430,9 @@ class Plan(BaseModel):
     created_at: Optional[str]
     updated_at: Optional[str]
     updated_by: Optional[str]
+    secret_digests: Optional[dict[str, str]] = Field(
+        default=None, description="Salted digests of the write-only values (creator only), so a "
+                                  "client can tell whether its secret is the stored one")
 
 
 class PlanSaved(Plan):

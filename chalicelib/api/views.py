@@ -3,6 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 from chalicelib import clock
 from chalicelib.domain import configuration as configuration_rules
+from chalicelib.domain import digests
 from chalicelib.domain import environments as environment_rules
 from chalicelib.domain import namespaces as namespace_rules
 from chalicelib.domain import plans as plan_rules
@@ -42,7 +43,7 @@ def cluster(grant, now=None) -> dict:
         "creator": item.creator,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
-        "my_role": "creator" if grant.is_creator else "member",
+        "my_role": grant.role,
         "namespaces": [namespace_summary(ns, grant, now) for ns in grant.namespaces],
     }
 
@@ -81,11 +82,6 @@ def member(item) -> dict:
     }
 
 
-def operate(item) -> dict:
-    return {f: getattr(item, f) for f in ("metrics_url", "alerts_url", "logs_url", "backups_url",
-                                           "updated_at", "updated_by")}
-
-
 def activity(item) -> dict:
     return {
         "activity_id": item.activity_id,
@@ -102,7 +98,8 @@ def activity(item) -> dict:
 
 def configuration(item) -> dict:
     return {"section": item.section, "settings": configuration_rules.masked(item),
-            "updated_at": item.updated_at, "updated_by": item.updated_by}
+            "updated_at": item.updated_at, "updated_by": item.updated_by,
+            "secret_digests": digests.visible(item.secret_digests)}
 
 
 def plan(item) -> dict:
@@ -110,7 +107,8 @@ def plan(item) -> dict:
             "active": item.active, "settings": plan_rules.masked(item),
             "missing_secrets": plan_rules.missing_secrets(item),
             "created_at": item.created_at, "updated_at": item.updated_at,
-            "updated_by": item.updated_by}
+            "updated_by": item.updated_by,
+            "secret_digests": digests.visible(item.secret_digests)}
 
 
 def _parse_time(text: str | None) -> datetime | None:

@@ -6,8 +6,11 @@
 - the cluster's creator may do everything;
 - a member sees the cluster and only the namespaces they belong to, and acts
   there with the rights their role gives them;
-- only the creator manages: namespaces, plans, members, operate URLs, agent
-  credentials, the cluster itself (``need=MANAGE``);
+- the creator and the cluster managers the creator appointed manage:
+  namespaces, plans, members, operate URLs, agent credentials (``need=MANAGE``);
+  a manager holds every right in every namespace;
+- only the creator edits or deletes the cluster and appoints or removes
+  managers (``need=CREATOR_ONLY``); nobody can remove or demote the creator;
 - a cluster or namespace the caller may not see answers 404 exactly like one
   that does not exist, so ids leak nothing; a visible one the caller may not
   change answers 403 with the reason.
@@ -16,6 +19,7 @@ It costs one consistent GetItem (the caller's access item, so a removed member
 is refused on their very next request) and one Query (the cluster partition).
 """
 import contextvars
+import json
 from dataclasses import dataclass, field
 
 from chalicelib import clock, db, models
@@ -27,7 +31,8 @@ CURRENT = contextvars.ContextVar("grant", default=None)
 
 VIEW = "view"
 MANAGE = "manage"
-CREATOR, MEMBER = "creator", "member"
+CREATOR_ONLY = "creator_only"
+CREATOR, MANAGER, MEMBER = "creator", "manager", "member"
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,22 @@ class Grant:
         return (self.access is not None and self.access.role == CREATOR
                 and self.cluster.creator == self.principal.email)
 
+    @property
+    def is_manager(self) -> bool:
+        """Appointed by the creator (both the cluster and the caller's access say so)."""
+        return (self.access is not None and self.access.role == MANAGER
+                and self.principal.email in managers(self.cluster))
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_creator or self.is_manager
+
+    @property
+    def role(self) -> str:
+        return CREATOR if self.is_creator else MANAGER if self.is_manager else MEMBER
+
     def rights_in(self, namespace: models.Namespace) -> list[str]:
-        if self.is_creator:
+        if self.can_manage:
             return list(R.ALL)
         return list(memberships(self.access).get(namespace.namespace_id, []))
 
@@ -90,6 +109,10 @@ class Grant:
             if ns.name == name:
                 return ns
         raise namespace_not_found(self.cluster.cluster_id, name)
+
+
+def managers(cluster: models.Cluster) -> list[str]:
+    return json.loads(cluster.managers or "[]")
 
 
 def memberships(access: models.ClusterAccess) -> dict:
@@ -109,9 +132,9 @@ def build(principal: Principal, access: models.ClusterAccess, items, *,
     if cluster is None or (cluster.deleting and not resume_delete):
         return None
     grant = Grant(principal, access, cluster)
-    if grant.is_creator:
+    if grant.can_manage:
         grant.namespaces = namespaces
-    elif access.role == MEMBER:
+    elif access.role in (MEMBER, MANAGER):  # (a manager no longer: their memberships)
         mine = memberships(access)
         grant.namespaces = [ns for ns in namespaces if ns.namespace_id in mine]
     else:
@@ -155,17 +178,28 @@ def authorize(principal, cluster_id: str, *, need: str = VIEW,
     if namespace is not None:
         grant.target = grant.namespace(namespace)
     CURRENT.set(grant)
+    _require(grant, need)
+    return grant
+
+
+def _require(grant: Grant, need: str) -> None:
+    """Raise 403 unless the grant covers ``need``."""
     if need == VIEW or grant.is_creator:
-        return grant
+        return
+    if need == CREATOR_ONLY:
+        raise Forbidden(
+            f"Only the cluster's creator ({grant.cluster.creator}) may do this: edit or delete "
+            "the cluster and appoint or remove cluster managers.", code="creator_only")
+    if grant.is_manager:
+        return
     if need == MANAGE:
         raise Forbidden(
-            f"Only the cluster's creator ({grant.cluster.creator}) may do this: add and delete "
-            "namespaces, manage plans, members, operate URLs and agent credentials, and edit "
-            "or delete the cluster.", code="creator_only")
+            f"Only the cluster's creator ({grant.cluster.creator}) or a cluster manager may do "
+            "this: add and delete namespaces, manage plans, members, operate URLs and agent "
+            "credentials.", code="creator_only")
     if grant.target is None or need not in grant.rights_in(grant.target):
         where = f"namespace {grant.target.name!r}" if grant.target else "this cluster"
         raise Forbidden(
             f"You need the '{R.DESCRIPTIONS.get(need, need)}' right ({need}) in {where}; "
-            f"ask the cluster's creator ({grant.cluster.creator}) to grant it.",
+            f"ask the cluster's creator ({grant.cluster.creator}) or a manager to grant it.",
             code="missing_right")
-    return grant

@@ -2,21 +2,30 @@
 
 Each namespace has its own command queue (with a dead-letter queue) and an
 agent secret.  DynamoDB keeps only the secret's SHA-256 (the secret is 256
-random bits, so a plain hash is enough) and the key agents sign events with;
-the retrievable copy lives in Secrets Manager so the Installation tab can show
-it again.  An agent trades its secret for short-lived AWS credentials whose
-session policy reaches only its own queue and the shared events queue.
+random bits, so a plain hash is enough); the retrievable copy lives in Secrets
+Manager so the Installation tab can show it again.  The key an agent signs its
+events with is derived from the service's own key, the namespace id and the
+credential generation, so the table holds nothing that can sign an event.
+An agent trades its secret for short-lived AWS credentials whose session
+policy reaches only its own queue and the shared events queue.
+
+Rotation (docs/agent-protocol.md, "Rotation"): the old secret is refused at
+once; events signed for the old generation are ignored at once; and the
+command queue's policy denies every agent session but the current
+generation's, so AWS credentials issued before the rotation lose the queue as
+soon as the policy propagates (seconds: within one heartbeat), though they
+nominally live up to ``SESSION_SECONDS``.
 """
 import hashlib
 import hmac
 import secrets as random_secrets
 
-from chalicelib import clock, db, models, queues, secret_store, settings, sts
+from chalicelib import clock, db, keys, models, queues, secret_store, settings, sts
 from chalicelib.domain.access import AgentPrincipal
 from chalicelib.errors import Conflict, Unauthorized
 
 SECRET_PREFIX = "cma_"
-EVENT_KEY_LABEL = b"cluster-manager/events/v1"
+EVENT_KEY_LABEL = "agent-events/v1"
 SESSION_SECONDS = 3600
 
 
@@ -30,15 +39,22 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def event_key(secret: str) -> str:
-    """The key an agent signs its events with (derived, so the secret itself
-    never has to be stored where events are checked)."""
-    return hmac.new(secret.encode(), EVENT_KEY_LABEL, hashlib.sha256).hexdigest()
+def event_key(namespace_id: str, generation: int) -> str:
+    """The key a namespace's agent signs its events with (hex): derived from
+    the service key, so nothing stored in the table can sign an event, and a
+    new generation gets a new key."""
+    return hmac.new(keys.subkey(EVENT_KEY_LABEL), f"{namespace_id}:{int(generation)}".encode(),
+                    hashlib.sha256).hexdigest()
 
 
 def credential_fields(secret: str, generation: int) -> dict:
-    return {"agent_secret_hash": secret_hash(secret), "event_key": event_key(secret),
-            "agent_generation": generation}
+    return {"agent_secret_hash": secret_hash(secret), "agent_generation": generation}
+
+
+def session_name(namespace_id: str, generation: int) -> str:
+    """The AWS session name of a generation's agent (the command queue lets in
+    only the current one)."""
+    return f"ns-{namespace_id}-g{int(generation)}"
 
 
 # --- per-namespace resources ------------------------------------------------------
@@ -50,6 +66,7 @@ def secret_name(namespace_id: str) -> str:
 def provision(namespace_id: str, secret: str, generation: int = 1) -> None:
     """Create the namespace's queues and stored secret (idempotent)."""
     queues.create_command_queues(namespace_id)
+    queues.admit_only(namespace_id, settings.agent_role_arn(), session_name(namespace_id, generation))
     store_secret(namespace_id, secret, generation)
 
 
@@ -84,6 +101,9 @@ def rotate(namespace: models.Namespace) -> tuple[str, int]:
     if not ok:
         raise Conflict("The agent credentials were rotated by another request just now; "
                        "read the installation parameters again.", code="concurrent_rotation")
+    # AWS credentials of the old generation lose the command queue
+    queues.admit_only(namespace.namespace_id, settings.agent_role_arn(),
+                      session_name(namespace.namespace_id, generation))
     store_secret(namespace.namespace_id, secret, generation)
     return secret, generation
 
@@ -145,9 +165,14 @@ def principal_from_header(value: str):
 
 def open_session(namespace_id: str, secret: str) -> dict:
     namespace = verify(namespace_id, secret)
-    cluster = models.Cluster.get(models.cluster_pk(namespace.cluster_id), models.CLUSTER_SK)
-    granted = sts.agent_credentials(f"ns-{namespace_id}", session_policy(namespace_id),
-                                    SESSION_SECONDS)
+    # a namespace whose cluster is gone (or going) is gone too
+    cluster = db.get_or_none(models.Cluster, models.cluster_pk(namespace.cluster_id),
+                             models.CLUSTER_SK)
+    if cluster is None or cluster.deleting:
+        raise revoked()
+    granted = sts.agent_credentials(
+        session_name(namespace_id, namespace.agent_generation or 1),
+        session_policy(namespace_id), SESSION_SECONDS)
     heartbeat = int(namespace.heartbeat_seconds or settings.heartbeat_seconds())
     return {
         "namespace_id": namespace_id,
@@ -166,7 +191,7 @@ def open_session(namespace_id: str, secret: str) -> dict:
         "endpoint_url": settings.endpoint_url(),
         "command_queue_url": queues.url(queues.command_queue_name(namespace_id)),
         "events_queue_url": queues.url(settings.events_queue_name()),
-        "event_signing_key": namespace.event_key,
+        "event_signing_key": event_key(namespace_id, int(namespace.agent_generation or 1)),
         "heartbeat_seconds": heartbeat,
         "refresh_after_seconds": refresh_after_seconds(heartbeat),
         "max_receive_count": queues.COMMAND_QUEUE["max_receive_count"],

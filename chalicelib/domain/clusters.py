@@ -2,12 +2,13 @@
 from chalicelib import clock, db, models, pagination
 from chalicelib.domain import namespaces as namespace_rules
 from chalicelib.domain import access as access_rules
-from chalicelib.domain.access import MANAGE, Principal, authorize
+from chalicelib.domain.access import CREATOR_ONLY, Principal, authorize
 from chalicelib.errors import Conflict
 
 PLATFORM_UNTOUCHED = (
-    "Removed from Cluster Manager only. The cluster and its namespaces still run on "
-    "your platform; delete them there with your platform's own tools "
+    "Removed from Cluster Manager only; nothing was deprovisioned. The cluster, its "
+    "namespaces and their environments (listed in left_on_platform) still run on your "
+    "platform; delete them there with your platform's own tools "
     "(e.g. 'kubectl delete namespace <name>' or 'oc delete project <name>')."
 )
 
@@ -47,7 +48,7 @@ def list_for(principal: Principal, limit: int, next_token: str | None):
 
 
 def update(principal: Principal, cluster_id: str, changes: dict):
-    grant = authorize(principal, cluster_id, need=MANAGE)
+    grant = authorize(principal, cluster_id, need=CREATOR_ONLY)
     cluster = grant.cluster
     for field, value in changes.items():
         setattr(cluster, field, value)
@@ -56,27 +57,54 @@ def update(principal: Principal, cluster_id: str, changes: dict):
     return grant
 
 
-def delete(principal: Principal, cluster_id: str) -> None:
-    """Remove the cluster and everything under it from the portal.
+def delete(principal: Principal, cluster_id: str, confirm: bool = False) -> dict:
+    """Remove the cluster and everything under it from the manager; nothing on
+    the platform is touched (no environment is deprovisioned).  Returns what
+    stays on the platform: ``{"namespaces": [...], "environments": [...]}``.
 
-    Idempotent and resumable: the cluster is first marked ``deleting`` (it
-    disappears from every read and no namespace can be added), then its
-    namespaces are purged, then the cluster and its access grants go in one
-    transaction.  A retry after a crash finishes the job."""
-    grant = authorize(principal, cluster_id, need=MANAGE, resume_delete=True)
+    With environments present it needs ``confirm`` (``?confirm=true``).
+    Race-free and resumable: the cluster is marked ``deleting`` first (no
+    namespace can be added from then on), then its namespaces are read, then
+    each is marked (no environment can be added from then on; without
+    ``confirm`` only if it has none, else everything is unmarked and the
+    answer is 409), then purged, then the cluster and its grants go."""
+    grant = authorize(principal, cluster_id, need=CREATOR_ONLY, resume_delete=True)
     cluster = grant.cluster
-    busy = sorted(ns.name for ns in grant.namespaces if ns.environment_count)
-    if busy and not cluster.deleting:
-        raise Conflict(
-            f"Namespaces {', '.join(busy)} still have environments; delete those environments "
-            "first (their storage is deprovisioned through the agent), then the cluster.",
-            code="cluster_has_environments")
-    if not cluster.deleting:
+    resumed = bool(cluster.deleting)
+    if not resumed:
         with db.or_conflict("The cluster"):
             cluster.update(actions=[models.Cluster.deleting.set(clock.now_iso())])
-    for namespace in grant.namespaces:
-        namespace_rules.purge(namespace)
+    under = [i for i in models.Item.query(models.cluster_pk(cluster_id), consistent_read=True)
+             if isinstance(i, models.Namespace)]
+    marked, busy = [], []
+    for namespace in under:
+        if namespace_rules.mark_deleting(namespace, allow_environments=confirm or resumed):
+            marked.append(namespace)
+        else:
+            busy.append(namespace)
+    if busy:
+        for namespace in marked:
+            namespace_rules.unmark_deleting(namespace)
+        db.update_fields(models.Cluster, cluster.pk, cluster.sk,
+                         [models.Cluster.deleting.remove()])
+        names = []
+        for namespace in busy:
+            names += [f"{namespace.name}/{env}" for env in namespace_rules.environment_names(namespace)]
+        raise Conflict(
+            f"Environments {', '.join(names) or '(being created)'} still exist. Removing the "
+            "cluster from Cluster Manager deprovisions nothing: they keep running on your "
+            "platform. Repeat the request with ?confirm=true to remove it anyway, or delete "
+            "those environments first.", code="cluster_has_environments")
+    left = {"namespaces": sorted(ns.name for ns in under), "environments": []}
+    for namespace in under:
+        left["environments"] += [{"namespace": namespace.name, "name": env}
+                                 for env in namespace_rules.purge(namespace)]
     db.delete_all(db.read_partition(models.activity_pk(cluster_id)))
     with db.transaction() as tx:
-        tx.delete(cluster)
+        tx.delete(cluster, add_version_condition=False)
         tx.delete(grant.access, add_version_condition=False)
+        for email in access_rules.managers(cluster):
+            tx.delete(models.ClusterAccess(models.user_pk(email),
+                                           f"{models.ACCESS_PREFIX}{cluster_id}"),
+                      add_version_condition=False)
+    return left

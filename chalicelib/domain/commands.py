@@ -3,8 +3,10 @@
 A command is recorded first (``queued``) and then sent; its state only moves
 forward — queued → delivered → succeeded | failed — each step a conditional
 update, so a redelivered message or a duplicate event changes nothing.  Every
-open command has a deadline in the sparse ``due`` index; the sweep fails the
-ones whose agent never answered, so no command waits forever in silence.
+open command has a deadline in the sparse ``due`` index and in its message;
+the sweep fails the ones whose agent never answered, so no command waits
+forever in silence, and the agent refuses (and reports as expired) any it
+receives past that deadline, so a command the user was told failed never runs.
 """
 import time
 from datetime import timedelta
@@ -44,8 +46,10 @@ def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by
         gsi2sk=clock.iso(now + timedelta(seconds=settings.command_timeout_seconds())),
     )
     command.save(condition=models.Item.pk.does_not_exist())
+    # the deadline travels with the command: past it the sweep fails the command
+    # and the agent refuses to run it, so both tell the same story
     message = {"command_id": command_id, "type": type, "payload": payload,
-               "issued_at": command.created_at}
+               "issued_at": command.created_at, "deadline": command.gsi2sk}
     try:
         queues.send_command(namespace.namespace_id, command_id, message)
     except Exception as exc:  # the record must not claim a queued command that is not
@@ -107,7 +111,8 @@ def finish(namespace_id: str, command_id: str, *, ok: bool, result, error, at) -
 def sweep(now) -> dict:
     """Fail commands whose agent has not answered by their deadline."""
     error = (f"no result from the agent within {settings.command_timeout_seconds()} s "
-             "(is the namespace connected?)")
+             "(is the namespace connected?); it will not run: the agent refuses commands "
+             "past their deadline")
     return db.sweep_overdue(
         DUE, clock.iso(now),
         lambda item: finish(item.namespace_id, item.command_id, ok=False, result=None,

@@ -10,7 +10,7 @@ when its agent connects.
 
 from chalicelib import clock, db, models, secret_store
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import commands, forms
+from chalicelib.domain import commands, digests, forms
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.errors import NotFound, Unprocessable
 
@@ -107,6 +107,7 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
                                         created_at=clock.now_iso())
     item.type = settings.get("type")
     item.settings = settings
+    item.secret_digests = digests.of(secrets)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     with secret_store.staged(namespace.namespace_id, "config", section, secrets,
                              item.secret_ref) as item.secret_ref:

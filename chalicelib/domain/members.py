@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from chalicelib import clock, db, mail, models, pagination, settings
 from chalicelib.domain import rights as R
-from chalicelib.domain.access import CREATOR, MANAGE, MEMBER, Principal, authorize
+from chalicelib.domain.access import CREATOR, MANAGE, MANAGER, MEMBER, Principal, authorize
 from chalicelib.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, Unprocessable
 
 PENDING, ACTIVE, EXPIRED = "pending", "active", "expired"
@@ -54,7 +54,7 @@ def _with_membership(email, cluster_id, namespace_id, rights):
     else:
         held[namespace_id] = rights
     access.memberships = held
-    return access, (bool(held) or access.role == CREATOR)
+    return access, (bool(held) or access.role in (CREATOR, MANAGER))
 
 
 # --- invite -------------------------------------------------------------------
@@ -89,24 +89,39 @@ def invite(principal: Principal, cluster_id: str, name: str, *, email: str, role
     member.invited_by, member.invite_hash = principal.email, token_hash(token)
     member.invite_expires_at, member.updated_at = clock.iso(expires), clock.iso(now)
     member.gsi2pk, member.gsi2sk = models.due_pk(DUE, 0), clock.iso(expires)
-    with db.or_conflict(f"The membership of {email}"), db.transaction() as tx:
+    # The mail goes first: an address the mail service refuses leaves nothing
+    # behind.  (A link mailed for a write that then loses a race answers "no
+    # such invitation"; the caller got a 409 and invites again.)
+    link = f"{settings.console_url()}/invitations/{token}"
+    accept_url = f"{base_url.rstrip('/')}/invitations/{token}/accept"
+    try:
+        mail.send(email, f"You are invited to namespace {name} of cluster {grant.cluster.name}",
+                  _invitation_text(principal.email, grant.cluster.name, name, role, granted,
+                                   link, accept_url, expires))
+    except mail.Refused as exc:
+        raise Unprocessable(f"The mail service refused the address {email} ({exc}); check the "
+                            "address and invite again.", code="email_refused") from None
+    with db.conditional() as write, db.transaction() as tx:
+        # the namespace must still be there (not being deleted meanwhile)
+        tx.condition_check(models.Namespace, namespace.pk, namespace.sk,
+                           condition=(models.Namespace.namespace_id == namespace.namespace_id)
+                           & models.Namespace.deleting.does_not_exist())
         tx.save(invitation, condition=models.Item.pk.does_not_exist())
         tx.save(member)  # version-checked: a concurrent invite/accept loses cleanly
         if old_hash:  # re-invite: the previous link stops working
             tx.delete(models.Invitation(models.invite_pk(old_hash), models.INVITE_SK))
-    link = f"{(settings.portal_url() or base_url).rstrip('/')}/invitations/{token}"
-    mail.send(email, f"You are invited to namespace {name} of cluster {grant.cluster.name}",
-              _invitation_text(principal.email, grant.cluster.name, name, role, granted, link,
-                               expires))
+    if not write.held:
+        authorize(principal, cluster_id, need=MANAGE, namespace=name)  # 404 if it went
+        raise db.concurrent_change(f"The membership of {email}")
     return member, existing is not None
 
 
-def _invitation_text(inviter, cluster, name, role, granted, link, expires) -> str:
+def _invitation_text(inviter, cluster, name, role, granted, link, accept_url, expires) -> str:
     listed = "\n".join(f"  - {R.DESCRIPTIONS[r]}" for r in granted)
     return (f"{inviter} invited you to namespace '{name}' of cluster '{cluster}' "
             f"as {role}, with these rights:\n{listed}\n\n"
             f"To accept, sign in with this email address and open:\n  {link}\n"
-            f"(API: POST {link}/accept with your bearer token.)\n\n"
+            f"(API: POST {accept_url} with your bearer token.)\n\n"
             f"The link works once and expires on {clock.iso(expires)}.\n")
 
 

@@ -3,6 +3,20 @@ import re
 
 from chalicelib.errors import Unprocessable
 
+# What every mail service takes and what fits in a URL path unescaped (…/members/<email>):
+# a dot-separated local part, then DNS labels with a top-level domain of letters.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL_PATTERN = (r"^[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:" + _LABEL + r"\.)+[A-Za-z]{2,63}$")
+MAX_EMAIL = 254
+
+
+def email_problem(email: str) -> str | None:
+    if len(email) > MAX_EMAIL or not re.match(EMAIL_PATTERN, email):
+        return (f"{email!r} is not an email address we can use: letters, digits and . _ % + - "
+                "before the @, a domain name after it")
+    return None
+
+
 _DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 MAX_LABEL = 63
 

@@ -1,5 +1,5 @@
 """Namespaces of a cluster: add, list, read, delete, and their live status."""
-from chalicelib import clock, db, models, pagination, settings
+from chalicelib import clock, db, models, pagination, settings, workflows
 from chalicelib.domain import agents, members
 from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize
 from chalicelib.domain.names import check_dns1123
@@ -64,11 +64,15 @@ def create(principal: Principal, cluster_id: str, *, name: str,
 def list_page(principal: Principal, cluster_id: str, limit: int, next_token: str | None):
     """``(grant, page, next_token)``: one page of the namespaces the caller can see."""
     grant = authorize(principal, cluster_id)
-    visible = {ns.namespace_id for ns in grant.namespaces}
     pk = models.cluster_pk(cluster_id)
-    start = pagination.decode(next_token, pk=pk)
-    items, last_key = db.page(pk, models.NAMESPACE_PREFIX, limit, start)
-    return grant, [ns for ns in items if ns.namespace_id in visible], pagination.encode(last_key)
+    start = pagination.decode(next_token, pk=pk, prefix=models.NAMESPACE_PREFIX)
+    after = start["sk"]["S"] if start else ""
+    # pages over the namespaces the caller may see (the grant holds them all)
+    visible = sorted((ns for ns in grant.namespaces if ns.sk > after), key=lambda ns: ns.sk)
+    page = visible[:limit]
+    more = len(visible) > limit
+    token = pagination.encode({"pk": {"S": pk}, "sk": {"S": page[-1].sk}}) if more else None
+    return grant, page, token
 
 
 def get(principal: Principal, cluster_id: str, name: str, *, need: str = VIEW,
@@ -79,40 +83,74 @@ def get(principal: Principal, cluster_id: str, name: str, *, need: str = VIEW,
     return grant.cluster, grant.target
 
 
-def delete(principal: Principal, cluster_id: str, name: str) -> None:
-    """Delete from the portal only; refused while environments exist.
+NAMESPACE_UNTOUCHED = (
+    "Removed from Cluster Manager only; nothing was deprovisioned. The namespace and its "
+    "environments (listed in left_on_platform) still run on your platform; delete them "
+    "there with your platform's own tools (e.g. 'kubectl delete namespace <name>' or "
+    "'oc delete project <name>')."
+)
 
-    The namespace is first marked ``deleting`` under the condition that it
-    has no environments (creating one requires that mark to be absent), then
-    its belongings are purged, then the item itself: a retry resumes."""
+
+def delete(principal: Principal, cluster_id: str, name: str, confirm: bool = False) -> dict:
+    """Remove from the manager only (nothing on the platform is touched);
+    with environments present it needs ``confirm``.  Returns what stays on
+    the platform: ``{"namespace": name, "environments": [...]}``.
+
+    The namespace is first marked ``deleting`` (without ``confirm`` only if
+    it has no environments; creating one requires that mark to be absent),
+    then its belongings are purged, then the item itself: a retry resumes."""
     _, namespace = get(principal, cluster_id, name, need=MANAGE, resume_delete=True)
-    if not namespace.deleting:
-        with db.conditional() as write:
-            namespace.update(
-                actions=[models.Namespace.deleting.set(clock.now_iso())],
-                condition=models.Namespace.environment_count == 0,
-                add_version_condition=False,
-            )
-        if not write.held:
-            environments = [item.sk.split("#", 1)[1] for item in db.read_partition(
-                models.namespace_pk(namespace.namespace_id), "ENV#")]
-            raise Conflict(
-                f"Namespace {name!r} still has environments: "
-                f"{', '.join(environments) or '(one is being created)'}. "
-                "Delete those environments first, then delete the namespace.",
-                code="namespace_has_environments",
-            ) from None
-    purge(namespace)
+    if not namespace.deleting and not mark_deleting(namespace, allow_environments=confirm):
+        environments = environment_names(namespace)
+        raise Conflict(
+            f"Namespace {name!r} still has environments: "
+            f"{', '.join(environments) or '(one is being created)'}. Removing it from Cluster "
+            "Manager deprovisions nothing: they keep running on your platform. Repeat the "
+            "request with ?confirm=true to remove it anyway, or delete those environments "
+            "first.", code="namespace_has_environments")
+    return {"namespace": name, "environments": purge(namespace)}
 
 
-def purge(namespace: models.Namespace) -> None:
+def mark_deleting(namespace: models.Namespace, *, allow_environments: bool) -> bool:
+    """Mark the namespace as going (no environment can be added from then on);
+    False when it has environments and they are not allowed."""
+    condition = None if allow_environments else (models.Namespace.environment_count == 0)
+    if db.update_fields(models.Namespace, namespace.pk, namespace.sk,
+                        [models.Namespace.deleting.set(clock.now_iso())],
+                        condition=(models.Item.pk.exists() & condition) if condition is not None
+                        else models.Item.pk.exists()):
+        return True
+    # gone already: nothing left to mark (or to keep)
+    return db.get_or_none(models.Namespace, namespace.pk, namespace.sk) is None
+
+
+def unmark_deleting(namespace: models.Namespace) -> None:
+    db.update_fields(models.Namespace, namespace.pk, namespace.sk,
+                     [models.Namespace.deleting.remove()], condition=models.Item.pk.exists())
+
+
+def environment_names(namespace: models.Namespace) -> list[str]:
+    return [item.sk.split("#", 1)[1] for item in db.read_partition(
+        models.namespace_pk(namespace.namespace_id), models.ENVIRONMENT_PREFIX)
+        if getattr(item, "state", None) != "deprovisioned"]
+
+
+def purge(namespace: models.Namespace) -> list[str]:
     """Remove everything that belongs to a namespace — its queues and secret,
     its members' access, its items — then the namespace itself (idempotent:
-    safe to run again after a crash)."""
+    safe to run again after a crash).  Runs of the provisioning workflow are
+    stopped, nothing is deprovisioned; returns the environments left on the
+    platform.  Call after ``mark_deleting`` (so nothing is added meanwhile)."""
     agents.deprovision(namespace.namespace_id)
     belongings = db.read_partition(models.namespace_pk(namespace.namespace_id))
-    for member in belongings:
-        if isinstance(member, models.Member):
-            members.withdraw(member)
+    left = []
+    for item in belongings:
+        if isinstance(item, models.Member):
+            members.withdraw(item)
+        elif isinstance(item, models.Environment) and item.state != "deprovisioned":
+            left.append(item.name)
+            if item.execution_arn:
+                workflows.stop(item.execution_arn)
     db.delete_all(belongings)
     db.delete_all([namespace])
+    return sorted(left)

@@ -1,13 +1,19 @@
 """Operate URLs of a namespace (seed §4.4): where members find metrics,
 alerts, logs and backups.  Each is optional, https (http only for
-localhost), at most 2048 characters; only the creator sets them."""
+localhost), at most 2048 characters; the creator and managers set them
+(all at once with PUT, one by one with PATCH), and a member sees each only
+with its right (``RIGHTS``)."""
 from urllib.parse import urlsplit
 
 from chalicelib import clock, db, models
+from chalicelib.domain import rights as R
 from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize
 from chalicelib.errors import Unprocessable
 
-FIELDS = ("metrics_url", "alerts_url", "logs_url", "backups_url")
+# which right shows which link
+RIGHTS = {"metrics_url": R.VIEW_METRICS, "alerts_url": R.VIEW_ALERTS, "logs_url": R.VIEW_LOGS,
+          "backups_url": R.MANAGE_BACKUPS}
+FIELDS = tuple(RIGHTS)
 MAX_URL = 2048
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
@@ -32,20 +38,41 @@ def _item(namespace) -> models.Operate:
     return db.get_or_none(models.Operate, *key, consistent_read=False) or models.Operate(*key)
 
 
-def get(principal: Principal, cluster_id: str, name: str) -> models.Operate:
-    return _item(authorize(principal, cluster_id, need=VIEW, namespace=name).target)
+def get(principal: Principal, cluster_id: str, name: str) -> dict:
+    grant = authorize(principal, cluster_id, need=VIEW, namespace=name)
+    return shown(_item(grant.target), grant.rights_in(grant.target))
 
 
-def put(principal: Principal, cluster_id: str, name: str, urls: dict) -> models.Operate:
+def shown(item: models.Operate, rights) -> dict:
+    """The links the holder of ``rights`` may see (the others as None)."""
+    out = {f: (getattr(item, f) if RIGHTS[f] in rights else None) for f in FIELDS}
+    return {**out, "updated_at": item.updated_at, "updated_by": item.updated_by}
+
+
+def _check(urls: dict) -> None:
     problems = [f"{f}: {p}" for f in FIELDS
                 if urls.get(f) is not None and (p := url_problem(urls[f]))]
     if problems:
         raise Unprocessable("Operate URLs are not valid: " + "; ".join(problems) + ".",
                             code="invalid_url")
-    namespace = authorize(principal, cluster_id, need=MANAGE, namespace=name).target
-    item = _item(namespace)
-    for field in FIELDS:  # PUT replaces: a missing field clears that link
-        setattr(item, field, urls.get(field))
+
+
+def put(principal: Principal, cluster_id: str, name: str, urls: dict) -> dict:
+    """Replace all four: a missing field clears that link."""
+    return _save(principal, cluster_id, name, {f: urls.get(f) for f in FIELDS})
+
+
+def patch(principal: Principal, cluster_id: str, name: str, changes: dict) -> dict:
+    """Change only the links sent (null clears one); the others stay."""
+    return _save(principal, cluster_id, name, changes)
+
+
+def _save(principal, cluster_id, name, changes: dict) -> dict:
+    _check(changes)
+    grant = authorize(principal, cluster_id, need=MANAGE, namespace=name)
+    item = _item(grant.target)
+    for field, value in changes.items():
+        setattr(item, field, value)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     db.save_or_conflict(item, "The operate URLs")
-    return item
+    return shown(item, grant.rights_in(grant.target))

@@ -8,7 +8,7 @@ new ones.  Passwords and secret keys go to Secrets Manager.
 
 from chalicelib import clock, db, models, pagination, secret_store, settings
 from chalicelib.catalogue import CATALOGUE
-from chalicelib.domain import commands, forms
+from chalicelib.domain import commands, digests, forms
 from chalicelib.domain.configuration import push
 from chalicelib.domain.access import MANAGE, VIEW, authorize
 from chalicelib.domain.names import dns1123_problem
@@ -94,6 +94,7 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     plan = plan or models.Plan(models.namespace_pk(namespace.namespace_id),
                                models.plan_sk(body["name"]), name=body["name"],
                                plan_kind=body["kind"], created_at=now, active=True)
+    plan.secret_digests = digests.of(secrets)
     plan.type, plan.settings = body["type"], settings
     plan.updated_at, plan.updated_by = now, principal.email
     with secret_store.staged(namespace.namespace_id, "plans", plan.name, secrets,
@@ -129,6 +130,7 @@ def add_existing(grant, body: dict):
                        active=True, created_at=now, updated_at=now,
                        updated_by=grant.principal.email)
     values = secret_store.get(source.secret_ref) if source.secret_ref else {}
+    plan.secret_digests = source.secret_digests if values else None
     with secret_store.staged(namespace.namespace_id, "plans", name, values, None) as plan.secret_ref:
         _save(plan, "created")
     push(namespace, reason=f"plan {name} added")

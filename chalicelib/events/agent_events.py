@@ -10,6 +10,7 @@ import time
 
 from chalicelib import clock, workflows
 from chalicelib.domain import commands, configuration, environments, liveness
+from chalicelib.domain import agents
 from chalicelib.domain.agents import find_namespace
 from chalicelib.events import envelope as envelopes
 
@@ -27,8 +28,9 @@ def namespace_ref(namespace_id: str, generation: int) -> dict | None:
     if namespace is None:
         _refs.pop(namespace_id, None)
         return None
+    generation = int(namespace.agent_generation or 1)
     ref = {"namespace_id": namespace_id, "pk": namespace.pk, "sk": namespace.sk,
-           "key": namespace.event_key, "generation": int(namespace.agent_generation or 1),
+           "key": agents.event_key(namespace_id, generation), "generation": generation,
            "heartbeat_seconds": int(namespace.heartbeat_seconds or 30)}
     _refs[namespace_id] = (time.monotonic() + REF_TTL_SECONDS, ref)
     return ref
@@ -73,11 +75,15 @@ def _task_result(namespace_id: str, event: dict) -> str:
     if not isinstance(token, str) or not isinstance(environment, str):
         raise envelopes.PoisonEvent("task_result without task_token or environment")
     ok = bool(event.get("ok"))
+    # The token is checked first (by the workflow service): a forged or stale
+    # result must not write anything.
+    delivered = workflows.report(token, ok, event.get("result"), event.get("error"))
+    if not delivered:
+        return "duplicate"
     if not ok:
         environments.record_agent_error(namespace_id, environment,
                                         str(event.get("error") or "the agent reported a failure"))
-    delivered = workflows.report(token, ok, event.get("result"), event.get("error"))
-    return "task reported" if delivered else "duplicate"
+    return "task reported"
 
 
 def handle(event: dict, context) -> dict:

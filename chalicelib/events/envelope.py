@@ -36,8 +36,8 @@ def sign(event: dict, key_hex: str) -> str:
 def parse(body: str) -> Envelope:
     try:
         data = json.loads(body)
-    except ValueError as exc:
-        raise PoisonEvent(f"body is not JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise PoisonEvent(f"body is not JSON (or nested too deeply): {exc}") from None
     if not isinstance(data, dict) or data.get("v") != VERSION:
         raise PoisonEvent("not a version-1 event envelope")
     namespace_id, generation = data.get("namespace_id"), data.get("generation")

@@ -118,6 +118,6 @@ class ApiStack(Stack):
             env["STATE_MACHINE_ARN"] = self.state_machine.state_machine.state_machine_arn
         if c.mail_from:
             env["MAIL_FROM"] = c.mail_from
-        if c.portal_url:
-            env["PORTAL_URL"] = c.portal_url
+        if c.console_url:
+            env["CONSOLE_URL"] = c.console_url
         return env

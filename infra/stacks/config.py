@@ -22,7 +22,7 @@ DEFAULTS = {
     "log_retention_days": 30,
     "alarm_email": "",  # subscribed to the alarm topic when set
     "mail_from": "",  # verified SES identity (address or domain) for invitations
-    "portal_url": "",  # where invitation links point (default: the API's accept URL)
+    "console_url": "",  # the web console: invitation links open <console_url>/invitations/<token>
     "api_memory_mb": 512,
     "worker_memory_mb": 256,
 }
@@ -46,7 +46,7 @@ class Config:
     log_retention_days: int
     alarm_email: str
     mail_from: str
-    portal_url: str
+    console_url: str
     api_memory_mb: int
     worker_memory_mb: int
 

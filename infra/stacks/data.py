@@ -55,6 +55,9 @@ class DataStack(Stack):
             self_sign_up_enabled=False,  # users are created by an administrator (README)
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            # a changed email takes effect only once verified; until then the
+            # pool keeps the original (the API refuses unverified emails)
+            keep_original=cognito.KeepOriginalAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(
                 email=cognito.StandardAttribute(required=True, mutable=True)),
             password_policy=cognito.PasswordPolicy(

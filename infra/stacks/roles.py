@@ -6,6 +6,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from chalicelib import keys
 from infra import definitions
 from infra.stacks.config import Config
 from infra.stacks.functions import EVENTS_HANDLER, FUNCTIONS, SWEEP_HANDLER, arn, camel
@@ -96,6 +97,10 @@ class FunctionRoles(Construct):
             # An agent that (re)connects is sent the configuration it missed.
             iam.PolicyStatement(sid="NamespaceQueues", actions=SQS_COMMANDS,
                                 resources=[self.namespace_queues_arn]),
+            # Agents' event keys are derived from the service key (none is stored).
+            iam.PolicyStatement(sid="ServiceKey", actions=["secretsmanager:GetSecretValue"],
+                                resources=[arn("secretsmanager",
+                                               f"secret:{c.secrets_prefix}{keys.NAME}-*")]),
         ]
         sweep = [
             iam.PolicyStatement(sid="Table", actions=DYNAMODB_SWEEP, resources=table_resources),
@@ -133,6 +138,11 @@ class FunctionRoles(Construct):
                  "A reconnecting agent is sent its configuration through its namespace's "
                  "command queue, created at run time; the grant is limited to the stage's "
                  "queue-name prefix and to SendMessage/GetQueueUrl."),
+                ("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:"
+                 f"<AWS::Region>:<AWS::AccountId>:secret:{c.secrets_prefix}{keys.NAME}-*]",
+                 "The service key (created by the API on first use) is read to derive agents' "
+                 "event keys; Secrets Manager appends a random suffix to the ARN, so the grant "
+                 "names the one secret with a trailing wildcard."),
             ],
             SWEEP_HANDLER: [index],
         }

@@ -19,6 +19,7 @@ def test_a_command_parses():
 
 @pytest.mark.parametrize("body,reason", [
     ("{nope", "not JSON"),
+    ("[" * 50000, "nested too deeply"),
     ([1, 2], "not a JSON object"),
     ({"type": "ping"}, "command_id"),
     ({"command_id": "../../etc/passwd", "type": "ping"}, "command_id"),

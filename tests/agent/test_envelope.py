@@ -53,3 +53,10 @@ def test_event_shapes():
     assert beat["sent_at"].endswith("Z") and len(beat["sent_at"]) == 24
     result = events.command_result("c1", True, {"pong": True}, None)
     assert set(result) == {"type", "sent_at", "command_id", "ok", "result", "error"}
+
+
+def test_the_backend_treats_deeply_nested_bodies_as_poison_not_a_crash():
+    from chalicelib.events import envelope as backend
+
+    with pytest.raises(backend.PoisonEvent):
+        backend.parse("[" * 50000)

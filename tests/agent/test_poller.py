@@ -163,3 +163,29 @@ def test_an_unparseable_message_comes_back_within_seconds_not_the_queues_timeout
         assert again and time.monotonic() - started < 4
     finally:
         sqs.delete_queue(QueueUrl=url)
+
+
+def test_a_command_past_its_deadline_is_refused_and_reported_as_expired(sqs, queues, holder,
+                                                                       tmp_path):
+    """Issue 12 item 5: the backend already told the user it failed; it must not run."""
+    import json
+
+    executor = SimulateExecutor(tmp_path)
+    send_command(sqs, queues.commands, "late1", body=json.dumps({
+        "command_id": "late1", "type": "ping", "payload": {},
+        "issued_at": "2026-01-01T00:00:00.000Z", "deadline": "2026-01-01T00:10:00.000Z"}))
+    send_command(sqs, queues.commands, "ontime1", body=json.dumps({
+        "command_id": "ontime1", "type": "ping", "payload": {},
+        "issued_at": "2026-01-01T00:00:00.000Z", "deadline": "2999-01-01T00:00:00.000Z"}))
+    poller = make_poller(holder, executor)
+    while not queue_is_empty(sqs, queues.commands):
+        poller.poll_once()
+    results = {e["command_id"]: e for e in of_type(read_events(
+        sqs, queues.events, until=lambda e: len(of_type(e, "command_result")) >= 2, seconds=5),
+        "command_result")}
+    late = results["late1"]
+    assert late["ok"] is False and late["error"].startswith("expired")
+    assert "2026-01-01T00:10:00.000Z" in late["error"]
+    assert late["result"] == {"expired": True, "deadline": "2026-01-01T00:10:00.000Z"}
+    assert results["ontime1"]["ok"] is True
+    assert executor.state()["commands_run"] == 1

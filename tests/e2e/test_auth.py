@@ -59,3 +59,22 @@ def test_openapi_needs_no_token(anon):
     resp = anon.get("/openapi.json")
     assert resp.status_code == 200
     assert resp.json()["openapi"].startswith("3.")
+
+
+@pytest.mark.parametrize("verified", [False, "false", None])
+def test_a_token_whose_email_is_not_verified_is_401(anon, mint, user, verified):
+    """Issue 12 item 1: an unverified email is no identity (it could be anyone's)."""
+    token = mint(user.email, claims={"email_verified": verified})
+    resp = anon.as_(token).get("/clusters")
+    assert resp.status_code == 401, resp.text
+    assert resp.json()["error"] == "unauthorized"
+    assert "email_verified" in resp.json()["message"]
+
+
+def test_the_dev_issuer_mints_verified_emails_by_default(stack, mint, anon):
+    token = mint("verified@example.com")
+    assert jwt.decode(token, options={"verify_signature": False})["email_verified"] is True
+    assert anon.as_(token).get("/clusters").status_code == 200
+    # the string form some issuers send is accepted too
+    assert anon.as_(mint("v2@example.com", claims={"email_verified": "true"})).get(
+        "/clusters").status_code == 200

@@ -14,21 +14,25 @@ from tests.e2e.helpers import MEMBERS, NS, ONE, add_namespace, make_member
 ENVS = ONE + "/environments"
 PATH_PARAM = re.compile(r"{([^}]+)}")
 
-ACTORS = ("creator", "administrator", "developer", "custom", "other_namespace",
+ACTORS = ("creator", "manager", "administrator", "developer", "custom", "other_namespace",
           "no_token", "bad_token", "namespace_credentials")
 
 
 def expect(creator, administrator, developer, custom, other_namespace, *, anonymous=401,
-           agent=401):
+           agent=401, manager=None):
     """Expected statuses; ``agent`` is the namespace's own credentials
-    (``Authorization: Agent …``), accepted only by configuration and plans."""
-    return {"creator": creator, "administrator": administrator, "developer": developer,
+    (``Authorization: Agent …``), accepted only by configuration and plans;
+    a cluster ``manager`` gets what the creator gets unless said otherwise."""
+    return {"creator": creator, "manager": creator if manager is None else manager,
+            "administrator": administrator, "developer": developer,
             "custom": custom, "other_namespace": other_namespace,
             "no_token": anonymous, "bad_token": anonymous, "namespace_credentials": agent}
 
 
 EVERYONE = expect(200, 200, 200, 200, 200)
 CREATOR_CLUSTER = expect(200, 403, 403, 403, 403)
+CREATOR_ONLY = expect(200, 403, 403, 403, 403, manager=403)
+MANAGERS = "/clusters/{cluster_id}/managers"
 VIEW_NS = expect(200, 200, 200, 200, 404)
 MANAGE_NS = expect(200, 403, 403, 403, 404)
 
@@ -40,13 +44,16 @@ MATRIX = {
     ("POST", "/clusters"): expect(201, 201, 201, 201, 201),
     ("GET", "/clusters"): EVERYONE,
     ("GET", "/clusters/{cluster_id}"): EVERYONE,
-    ("PATCH", "/clusters/{cluster_id}"): CREATOR_CLUSTER,
-    ("DELETE", "/clusters/{cluster_id}"): CREATOR_CLUSTER,
+    ("PATCH", "/clusters/{cluster_id}"): CREATOR_ONLY,
+    ("DELETE", "/clusters/{cluster_id}"): CREATOR_ONLY,
+    ("GET", MANAGERS): CREATOR_CLUSTER,
+    ("PUT", MANAGERS + "/{email}"): CREATOR_ONLY,
+    ("DELETE", MANAGERS + "/{email}"): CREATOR_ONLY,
     ("GET", "/clusters/{cluster_id}/activity"): CREATOR_CLUSTER,
     ("POST", NS): expect(201, 403, 403, 403, 403),
     ("GET", NS): EVERYONE,
     ("GET", ONE): VIEW_NS,
-    ("DELETE", ONE): expect(204, 403, 403, 403, 404),
+    ("DELETE", ONE): expect(200, 403, 403, 403, 404),
     ("GET", ONE + "/installation"): MANAGE_NS,
     ("POST", ONE + "/agent-credentials/rotate"): MANAGE_NS,
     ("POST", ONE + "/commands"): expect(201, 403, 403, 403, 404),
@@ -59,6 +66,7 @@ MATRIX = {
     ("POST", "/invitations/{token}/accept"): expect(404, 404, 404, 404, 404),
     ("GET", ONE + "/operate"): VIEW_NS,
     ("PUT", ONE + "/operate"): MANAGE_NS,
+    ("PATCH", ONE + "/operate"): MANAGE_NS,
     ("GET", ONE + "/activity"): VIEW_NS,
     ("GET", ONE + "/configuration"): expect(200, 200, 200, 200, 404, agent=200),
     ("GET", ONE + "/configuration/{section}"): expect(200, 200, 200, 200, 404, agent=200),
@@ -81,7 +89,7 @@ MATRIX = {
 @pytest.fixture(scope="module")
 def world(stack, mint):
     people = {}
-    for role in ("creator", "administrator", "developer", "custom", "other_namespace"):
+    for role in ("creator", "manager", "administrator", "developer", "custom", "other_namespace"):
         email = unique_email(role)
         api = Api(stack.api_url, mint(email))
         api.email = email
@@ -93,6 +101,8 @@ def world(stack, mint):
     cid = creator.post("/clusters", json={"name": "matrix", "type": "openshift"}).json()["cluster_id"]
     add_namespace(creator, cid, "team-a")
     add_namespace(creator, cid, "team-b")
+    assert creator.put(MANAGERS + "/{email}", cluster_id=cid,
+                       email=people["manager"].email).status_code == 200
     make_member(stack, creator, people["administrator"], cid, "team-a", "administrator")
     make_member(stack, creator, people["developer"], cid, "team-a", "developer")
     make_member(stack, creator, people["custom"], cid, "team-a", "custom", ["view_logs"])
@@ -129,6 +139,7 @@ BODIES = {
     ("POST", MEMBERS): lambda actor: {"email": unique_email("invitee"), "role": "developer"},
     ("PATCH", MEMBERS + "/{email}"): {"role": "custom", "rights": ["view_alerts"]},
     ("PUT", ONE + "/operate"): {"metrics_url": "https://metrics.example.com"},
+    ("PATCH", ONE + "/operate"): {"metrics_url": "https://metrics.example.com"},
     ("PUT", ONE + "/configuration/{section}"):
         lambda actor: {"type": "openshift_route", "tls": actor == "creator"},
     ("POST", ONE + "/plans"): lambda actor: {"name": fresh("plan"), "kind": "database",
@@ -137,14 +148,15 @@ BODIES = {
     ("POST", ENVS): lambda actor: {"name": fresh("env"), "database_plan": "eph",
                                    "storage_plan": "eph-files"},
 }
-# Path parameters and query strings by parameter name.
+# Path parameters by name (given the world and the route's path).
 PATH_ARGS = {
-    "command_id": lambda world: world["command_id"],
-    "token": lambda world: "not-a-real-token",
-    "section": lambda world: "ingress",
-    "plan": lambda world: "eph",
-    "env": lambda world: "shared",
-    "email": lambda world: world["pending"],
+    "command_id": lambda world, path: world["command_id"],
+    "token": lambda world, path: "not-a-real-token",
+    "section": lambda world, path: "ingress",
+    "plan": lambda world, path: "eph",
+    "env": lambda world, path: "shared",
+    "email": lambda world, path: (unique_email("appointed") if path.startswith(MANAGERS)
+                                  else world["pending"]),
 }
 QUERIES = {
     ("DELETE", MEMBERS + "/{email}"): {"confirm": "true"},
@@ -152,13 +164,17 @@ QUERIES = {
 }
 
 
-def own_resource(world, method, path, args) -> None:
-    """The creator's destructive calls get resources of their own, so the
-    shared cluster, team-a's secret and the pending member stay intact."""
+def own_resource(world, actor, method, path, args) -> None:
+    """The creator's and the manager's destructive calls get resources of
+    their own, so the shared cluster, team-a's secret and the pending member
+    stay intact."""
     creator, cid = world["people"]["creator"], world["cluster_id"]
-    if (method, path) == ("DELETE", "/clusters/{cluster_id}"):
+    is_creator = actor == "creator"
+    if (method, path) == ("DELETE", "/clusters/{cluster_id}") and is_creator:
         args["cluster_id"] = creator.post("/clusters", json={
             "name": "doomed", "type": "kubernetes"}).json()["cluster_id"]
+    elif (method, path) == ("DELETE", MANAGERS + "/{email}") and is_creator:
+        creator.put(path, cluster_id=cid, email=args["email"])
     elif (method, path) == ("POST", ONE + "/agent-credentials/rotate"):
         args["namespace"] = add_namespace(creator, cid, fresh("rotated"))["name"]
     elif (method, path) == ("DELETE", ONE):
@@ -174,9 +190,9 @@ def request_for(world, actor, method, path):
     args = {"cluster_id": world["cluster_id"], "namespace": "team-a"}
     for name in PATH_PARAM.findall(path):
         if name in PATH_ARGS:
-            args[name] = PATH_ARGS[name](world)
-    if actor == "creator":
-        own_resource(world, method, path, args)
+            args[name] = PATH_ARGS[name](world, path)
+    if actor in ("creator", "manager"):
+        own_resource(world, actor, method, path, args)
     body = BODIES.get((method, path))
     body = body(actor) if callable(body) else body
     headers = {"Authorization": world["agent_header"]} if actor == "namespace_credentials" else None

@@ -64,3 +64,21 @@ def test_oversized_body_is_413_and_writes_nothing(user):
     resp = user.post("/clusters", data=body.encode(), headers={"Content-Type": "application/json"})
     assert_error(resp, 413, "payload_too_large")
     assert user.get("/clusters").json()["items"] == []
+
+
+@pytest.mark.parametrize("raw", [b"[" * 50000, b'{"a":' * 12000,
+                                 b'{"name": ' + b"[" * 30000 + b"]" * 30000 + b"}"])
+def test_deeply_nested_json_is_400_not_500(user, raw):
+    resp = user.post("/clusters", data=raw, headers={"Content-Type": "application/json"})
+    assert_error(resp, 400, "invalid_json")
+    assert "nested" in resp.json()["message"]
+    assert user.get("/clusters").json()["items"] == []
+
+
+@pytest.mark.parametrize("content_type", ["application/xml", "image/png", "multipart/form-data; boundary=x"])
+def test_unsupported_content_type_gets_our_error_shape(user, content_type):
+    resp = user.post("/clusters", data=b'{"name": "x", "type": "openshift"}',
+                     headers={"Content-Type": content_type})
+    assert_error(resp, 415, "unsupported_media_type")
+    assert "application/json" in resp.json()["message"]
+    assert user.get("/clusters").json()["items"] == []

@@ -118,3 +118,28 @@ def test_bad_ids_are_404_not_500(user):
     for bad in ["x", "0" * 27, "ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "%20", "a%2Fb", "ü"]:
         resp = user.get("/clusters/{cluster_id}", cluster_id=bad)
         assert resp.status_code == 404, bad
+
+
+def test_delete_with_environments_needs_confirm_and_lists_what_stays(user, cluster):
+    """Issue 12 item 18: the manager forgets the cluster; the platform keeps everything."""
+    from chalicelib import clock, models
+
+    cid = cluster["cluster_id"]
+    ns = user.post("/clusters/{cluster_id}/namespaces", cluster_id=cid,
+                   json={"name": "apps", "installation_type": "connected"}).json()
+    models.Environment(models.namespace_pk(ns["namespace_id"]), models.environment_sk("shop"),
+                       name="shop", app="shop", namespace_id=ns["namespace_id"], namespace="apps",
+                       cluster_id=cid, database_plan="db", storage_plan="files", state="ready",
+                       created_at=clock.now_iso()).save()
+    models.Namespace(models.cluster_pk(cid), models.namespace_sk("apps")).update(
+        actions=[models.Namespace.environment_count.add(1)], add_version_condition=False)
+    resp = user.delete("/clusters/{cluster_id}", cluster_id=cid)
+    assert resp.status_code == 409 and resp.json()["error"] == "cluster_has_environments"
+    assert "confirm=true" in resp.json()["message"] and "apps/shop" in resp.json()["message"]
+    assert user.get("/clusters/{cluster_id}", cluster_id=cid).status_code == 200
+    resp = user.delete("/clusters/{cluster_id}", cluster_id=cid, params={"confirm": "true"})
+    assert resp.status_code == 200, resp.text
+    assert "nothing was deprovisioned" in resp.json()["message"]
+    assert resp.json()["left_on_platform"] == {
+        "namespaces": ["apps"], "environments": [{"namespace": "apps", "name": "shop"}]}
+    assert user.get("/clusters/{cluster_id}", cluster_id=cid).status_code == 404

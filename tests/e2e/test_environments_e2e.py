@@ -82,6 +82,7 @@ def test_ready_without_faults_then_deleted_through_the_agent_and_the_name_freed(
 
     blocked = user.delete(ONE, **where)
     assert blocked.status_code == 409 and "shop" in blocked.json()["message"]
+    assert "confirm=true" in blocked.json()["message"]
 
     gone = user.delete(ENV, env="shop", **where)
     assert gone.status_code == 202 and gone.json()["state"] == "deprovisioning"

@@ -157,6 +157,60 @@ def test_activity_log_records_who_what_when_newest_first(stack, user, other_user
     accepted = entries[0]
     assert accepted["actor"] == other_user.email and "***" in accepted["path"]
     assert all(e["at"] for e in entries)
-    ns_entries = other_user.get(ONE + "/activity", cluster_id=cid, namespace=name).json()["items"]
+    ns_entries = user.get(ONE + "/activity", cluster_id=cid, namespace=name).json()["items"]
     assert [e["action"] for e in ns_entries][:3] == ["accept_invitation", "invite_member", "put_operate"]
+    # a developer sees their own acceptance and the links, not who was invited (issue 12 item 7)
+    ns_entries = other_user.get(ONE + "/activity", cluster_id=cid, namespace=name).json()["items"]
+    assert [e["action"] for e in ns_entries][:2] == ["accept_invitation", "put_operate"]
     assert other_user.get("/clusters/{cluster_id}/activity", cluster_id=cid).status_code == 403
+
+
+def test_the_mail_links_to_the_console_page_and_names_the_api_call(stack, user, other_user, ns):
+    """Issue 12 item 16: the link opens the web console's invitation page (where the
+    invitee signs in and accepts); the API's POST …/accept stays for scripts."""
+    cid, name = ns
+    user.post(MEMBERS, cluster_id=cid, namespace=name,
+              json={"email": other_user.email, "role": "developer"})
+    token = invitation_token(stack, other_user.email)
+    body = sent_mail(stack, other_user.email)[-1]["body"]
+    console = stack.env().get("CONSOLE_URL") or "http://127.0.0.1:8080"
+    assert f"{console}/invitations/{token}\n" in body
+    assert f"POST {stack.api_url}/invitations/{token}/accept" in body
+    assert other_user.post(ACCEPT, token=token).status_code == 200
+
+
+@pytest.mark.parametrize("email", ["a,b@x.com", "a/b@x.com", "a?b@x.com", "a b@x.com",
+                                   "a@b@x.com", "a@x..com", "a@-x.com", "a#b@x.com", "a@x_y.com"])
+def test_addresses_mail_or_urls_would_choke_on_are_422_and_write_nothing(stack, user, ns, email):
+    """Issue 12 item 12: what the schema accepts, SES accepts, and the member can be
+    edited and removed at …/members/<email> afterwards."""
+    cid, name = ns
+    resp = user.post(MEMBERS, cluster_id=cid, namespace=name,
+                     json={"email": email, "role": "developer"})
+    assert resp.status_code == 422, resp.text
+    assert "email" in resp.json()["message"]
+    assert user.get(MEMBERS, cluster_id=cid, namespace=name).json()["items"] == []
+    assert sent_mail(stack, email) == []
+
+
+def test_a_mail_that_cannot_be_sent_writes_nothing(stack, user, ns, monkeypatch):
+    """The mail goes first; when the mail service refuses it, no member or invitation
+    is left behind (checked in-process against the same stand-in)."""
+    from chalicelib import mail
+    from chalicelib.domain.access import Principal
+    from chalicelib.errors import ApiError
+
+    cid, name = ns
+
+    class Refused(Exception):
+        response = {"Error": {"Code": "MessageRejected", "Message": "Address blacklisted."}}
+
+    def refuse(*args, **kwargs):
+        raise Refused()
+
+    monkeypatch.setattr(mail, "_client_send", refuse)
+    with pytest.raises(ApiError) as err:
+        member_rules.invite(Principal(user.email, "x"), cid, name, email="bounce@example.com",
+                            role="developer", rights=None, base_url=stack.api_url)
+    assert err.value.status == 422 and "bounce@example.com" in err.value.message
+    assert user.get(MEMBERS, cluster_id=cid, namespace=name).json()["items"] == []

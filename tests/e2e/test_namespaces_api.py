@@ -67,7 +67,9 @@ def test_delete_namespace_frees_the_name(user, cluster):
     cid = cluster["cluster_id"]
     user.post(NS, cluster_id=cid, json={"name": "gone", "installation_type": "connected"})
     resp = user.delete(ONE, cluster_id=cid, namespace="gone")
-    assert resp.status_code == 204 and resp.content == b""
+    assert resp.status_code == 200  # says what stays on the platform (issue 12 item 18)
+    assert resp.json()["deleted"] is True and "platform" in resp.json()["message"]
+    assert resp.json()["left_on_platform"] == {"namespace": "gone", "environments": []}
     assert user.get(ONE, cluster_id=cid, namespace="gone").status_code == 404
     assert user.post(NS, cluster_id=cid, json={"name": "gone",
                                                "installation_type": "connected"}).status_code == 201

@@ -98,6 +98,17 @@ def test_the_user_pool_is_retained_and_requires_totp_mfa(templates):
     })
 
 
+def test_a_changed_email_counts_only_once_verified(templates):
+    """Issue 12 item 1: until the new address is verified the pool keeps the
+    original one (and its email_verified), so nobody can take another's email."""
+    from aws_cdk.assertions import Match
+
+    templates["data"].has_resource_properties("AWS::Cognito::UserPool", Match.object_like({
+        "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
+        "AutoVerifiedAttributes": ["email"],
+    }))
+
+
 def test_the_functions_get_the_issuer_audience_and_keys_of_the_user_pool(assembly):
     (_, api) = assembly.functions()["app"]
     env = api["Properties"]["Environment"]["Variables"]
@@ -281,6 +292,9 @@ def test_the_events_function_reads_its_queue_and_writes_the_table_only(assembly)
     for action in ("states:SendTaskSuccess", "states:SendTaskFailure"):
         (machine,) = g.pop(action, {"${ProvisioningStateMachine}"})
         assert machine.startswith("${ProvisioningStateMachine"), machine
+    # the service key alone, to derive agents' event keys (none is stored)
+    (service_key,) = g.pop("secretsmanager:GetSecretValue")
+    assert service_key.endswith(f":secret:cluster-manager-{STAGE}/service-key-*"), service_key
     assert set(g) <= {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem",
                       "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}, g
     assert {"dynamodb:Query", "dynamodb:UpdateItem"} <= set(g)

@@ -74,7 +74,7 @@ def test_session_gives_short_lived_credentials_for_the_right_secret_only(ns):
     session = agents.open_session(ns.namespace_id, secret_of(ns))
     assert session["credentials"]["access_key_id"]
     assert session["command_queue_url"].endswith(queues.command_queue_name(ns.namespace_id))
-    assert session["event_signing_key"] == agents.event_key(secret_of(ns))
+    assert session["event_signing_key"] == agents.event_key(ns.namespace_id, 1)
     for bad in ("cma_wrong", "", secret_of(ns) + "x"):
         with pytest.raises(Unauthorized):
             agents.open_session(ns.namespace_id, bad)
@@ -96,7 +96,7 @@ def test_rotation_revokes_the_old_secret(ns):
 
 
 def signed(ns_item, event, generation=1, key=None):
-    key = key or ns_item.event_key
+    key = key or agents.event_key(ns_item.namespace_id, generation)
     return json.dumps({"v": 1, "namespace_id": ns_item.namespace_id, "generation": generation,
                        "event": event, "sig": envelope.sign(event, key)})
 
@@ -143,7 +143,7 @@ def test_sweep_reads_only_overdue_namespaces(private_table, alice):
 
 def test_events_from_rotated_credentials_are_ignored(ns):
     agent_events.reset_cache()
-    old_key = ns.event_key
+    old_key = agents.event_key(ns.namespace_id, 1)
     agents.rotate(models.Namespace.get(ns.pk, ns.sk))
     assert agent_events.process(signed(ns, heartbeat(), 1, old_key)).startswith("ignored")
     assert models.Namespace.get(ns.pk, ns.sk).status == "waiting_for_connection"

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib import clock, models, queues, settings
 from chalicelib.api import views
-from chalicelib.domain import clusters, environments, namespaces, plans
+from chalicelib.domain import agents, clusters, environments, namespaces, plans
 from chalicelib.events import envelope
 from tests.agent.process import wait_for
 
@@ -47,7 +47,7 @@ class FakeAgentSide:
                  "task_token": task["task_token"], "environment": task["environment"], "ok": ok,
                  "result": {"step": task["step"]} if ok else None, "error": error}
         body = {"v": 1, "namespace_id": self.ns.namespace_id, "generation": 1, "event": event,
-                "sig": envelope.sign(event, self.ns.event_key)}
+                "sig": envelope.sign(event, agents.event_key(self.ns.namespace_id, 1))}
         self.sqs.send_message(QueueUrl=self.events, MessageBody=json.dumps(body))
 
 
@@ -126,3 +126,4 @@ def test_a_cluster_with_environments_is_not_deleted(alice, ns):
         clusters.delete(alice, ns.cluster_id)
     assert "apps" in err.value.message
     assert models.Cluster.get(models.cluster_pk(ns.cluster_id), models.CLUSTER_SK).deleting is None
+    assert models.Namespace.get(ns.pk, ns.sk).deleting is None

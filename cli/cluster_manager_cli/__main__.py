@@ -1,0 +1,3 @@
+from cluster_manager_cli.main import run
+
+run()
