@@ -7,13 +7,17 @@ STAMP := $(VENV)/.installed
 API_PORT ?= 8000
 AWS_PORT ?= 5000
 ISSUER_PORT ?= 8001
-export API_PORT AWS_PORT ISSUER_PORT
+CONSOLE_PORT ?= 8080
+PG_PORT ?= 55432
+export API_PORT AWS_PORT ISSUER_PORT CONSOLE_PORT PG_PORT
 
-.PHONY: run test test-fast lint token mail agent bench clean help
+.PHONY: run test test-fast lint token mail agent bench clean help pg-url postgres
 
 help:
-	@echo "make run      start the local stack (moto + API + event runner); Ctrl-C stops it"
-	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123 ISSUER_PORT=8124; RELOAD=1 restarts the API on code changes"
+	@echo "make run      start the local stack (moto + API + event runner + console); Ctrl-C stops it"
+	@echo "              ports: make run API_PORT=8123 AWS_PORT=5123 ISSUER_PORT=8124 CONSOLE_PORT=8125; RELOAD=1 restarts the API on code changes"
+	@echo "              PostgreSQL for postgres plans on PG_PORT (default 55432)"
+	@echo "make pg-url   print the local PostgreSQL server's admin URL (last line)"
 	@echo "make token EMAIL=alice@example.com   print a bearer token (last line)"
 	@echo "make mail [TO=bob@example.com]   print the mail the local stack sent"
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
@@ -23,7 +27,7 @@ help:
 	@echo "make bench    run the benchmarks and print their figures"
 	@echo "the CLI:      .venv/bin/cluster-manager --help (installed by make run / make test)"
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt cli/pyproject.toml
+$(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt agent/requirements.txt cli/pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r requirements-infra.txt
 	@# .venv/bin/cluster-manager; "compat" puts cli/ on sys.path (a .pth line) instead of an
@@ -31,8 +35,17 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-infra.txt cli/pypro
 	$(PY) -m pip install --quiet --disable-pip-version-check -e cli/ --config-settings editable_mode=compat
 	@touch $(STAMP)
 
-run: $(STAMP)
-	$(PY) -m devstack run --api-port $(API_PORT) --aws-port $(AWS_PORT) $(if $(RELOAD),--reload)
+run: $(STAMP) postgres
+	$(PY) -m devstack run --api-port $(API_PORT) --aws-port $(AWS_PORT) --pg-port $(PG_PORT) $(if $(RELOAD),--reload)
+
+pg-url: $(STAMP)
+	@$(PY) -m devstack pg-url --pg-port $(PG_PORT)
+
+# PostgreSQL's server binaries (Debian's), for make run and the tests.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else echo "PostgreSQL's server binaries are missing; run: sudo apt-get install -y postgresql" >&2; exit 1; fi; }
 
 token: $(STAMP)
 	@test -n "$(EMAIL)" || { echo "usage: make token EMAIL=alice@example.com" >&2; exit 2; }
@@ -43,12 +56,12 @@ mail: $(STAMP)
 
 agent: $(STAMP)
 	@test -n "$(EMAIL)" -a -n "$(CLUSTER)" -a -n "$(NAMESPACE)" || { echo "usage: make agent EMAIL=alice@example.com CLUSTER=<cluster_id> NAMESPACE=<name>" >&2; exit 2; }
-	@$(PY) -m devstack agent --email "$(EMAIL)" --cluster "$(CLUSTER)" --namespace "$(NAMESPACE)" --api-port $(API_PORT)
+	@$(PY) -m devstack agent --email "$(EMAIL)" --cluster "$(CLUSTER)" --namespace "$(NAMESPACE)" --api-port $(API_PORT) --aws-port $(AWS_PORT)
 
-test: lint
+test: lint chromium postgres
 	$(PY) -m pytest
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) postgres
 	$(PY) -m pytest tests/unit tests/integration
 
 LINTED := app.py chalicelib agent devstack infra tests bench
@@ -57,13 +70,27 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/lint-imports
 
-bench: $(STAMP)
+# The browser tests drive Debian's Chromium (a downloaded browser build does not work here).
+CHROMIUM ?= /usr/bin/chromium
+.PHONY: chromium
+chromium:
+	@test -x "$(CHROMIUM)" || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Chromium for the browser tests (apt-get install -y chromium) …"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "make test: the browser tests need Chromium at $(CHROMIUM); install it with:" >&2; \
+	    echo "  sudo apt-get update && sudo apt-get install -y chromium" >&2; exit 1; \
+	  fi; }
+
+bench: $(STAMP) postgres
 	$(PY) bench/coldstart.py
 	$(PY) bench/sweep.py
 	$(PY) bench/command_latency.py
 	$(PY) bench/provisioning.py
 	$(PY) bench/cli_startup.py
 	$(PY) bench/cli_apply.py
+	$(PY) bench/console_load.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache

@@ -12,7 +12,7 @@ import os
 import signal
 import sys
 
-from agent import __version__, faults, runner, session
+from agent import __version__, faults, runner, secrets, session
 from agent.executors import KubectlExecutor, SimulateExecutor
 
 log = logging.getLogger("agent")
@@ -123,7 +123,20 @@ def _parsers() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentPars
                        help="the error the injected failures report")
     fault.add_argument("--clear", action="store_true",
                        help="remove every fault first (the other options then apply)")
-    return parser, {"run": run, "fault": fault}
+    operator = commands.add_parser(
+        "operator", help="the operator's side: keep checking the operator configuration",
+        description="Keep checking the operator configuration the agent applies (the "
+                    "ConfigMap mendix-operator-config, or DIR/operator-config.json with "
+                    "--simulate) and report each change, until SIGTERM/SIGINT.")
+    operator.add_argument("--simulate", metavar="DIR",
+                          help="read DIR/operator-config.json instead of the ConfigMap")
+    operator.add_argument("--namespace", metavar="NAME",
+                          help="the namespace (env CM_NAMESPACE; default: kubectl's)")
+    operator.add_argument("--interval", metavar="SECONDS", type=positive_int, default=30,
+                          help="seconds between checks (default 30)")
+    operator.add_argument("--once", action="store_true",
+                          help="check once, print the finding, exit 0 (info) or 1")
+    return parser, {"run": run, "fault": fault, "operator": operator}
 
 
 def parse(argv=None, environ=None) -> argparse.Namespace:
@@ -133,12 +146,19 @@ def parse(argv=None, environ=None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.simulate:
         args.simulate = environ.get(ENV["simulate"]) or None
+    if args.command == "operator":
+        args.namespace = args.namespace or environ.get("CM_NAMESPACE") or None
+        return args
     if args.command == "fault":
         if not args.simulate:
             subs["fault"].error(f"missing --simulate DIR (or {ENV['simulate']}): the directory "
                                 "of the agent running with --simulate")
         return args
-    run = subs["run"]
+    return _run_args(args, environ, subs["run"])
+
+
+def _run_args(args: argparse.Namespace, environ, run) -> argparse.Namespace:
+    """``run``'s settings: flags, then environment variables."""
     args.heartbeat_fallback = runner.DEFAULT_HEARTBEAT_SECONDS
     if environ.get(ENV["heartbeat_seconds"]):
         try:
@@ -187,13 +207,39 @@ def fault(args: argparse.Namespace) -> int:
     return 0
 
 
+def operate(args: argparse.Namespace) -> int:
+    import shutil
+    import threading
+
+    from agent import operator
+
+    cli = next((c for c in ("kubectl", "oc") if shutil.which(c)), "kubectl")
+    read = operator.reader(args.simulate, cli, args.namespace)
+    stop = threading.Event()
+    op = operator.Operator(read, args.interval, stop)
+    if args.once:
+        level, message = op.tick()
+        print(f"{level}: {message}")
+        return 0 if level == "info" else 1
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    log.info("operator %s checking the operator configuration every %d s", __version__,
+             args.interval)
+    return op.run()
+
+
 def main(argv=None) -> int:
     args = parse(argv)
     if args.command == "fault":
         return fault(args)
+    if args.command == "operator":
+        configure_logging(False)
+        logging.getLogger("agent.operator").setLevel(logging.INFO)
+        return operate(args)
     configure_logging(args.verbose)
     executor = (SimulateExecutor(args.simulate, record_timings=args.record_timings)
                 if args.simulate else KubectlExecutor())
+    executor.secrets = secrets.SecretReader(args.api_url, args.namespace_id, args.secret)
     log.info("agent %s starting (namespace %s, %s executor, API %s)", __version__,
              args.namespace_id, executor.name, args.api_url)
     agent = runner.Agent(

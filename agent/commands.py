@@ -30,13 +30,18 @@ class Command:
         failed, so it must not run (an unreadable deadline counts as passed)."""
         if not self.deadline:
             return False
-        try:
-            deadline = datetime.fromisoformat(self.deadline.replace("Z", "+00:00"))
-        except ValueError:
-            return True
-        if deadline.tzinfo is None:
-            deadline = deadline.replace(tzinfo=timezone.utc)
-        return (now or datetime.now(timezone.utc)) >= deadline
+        deadline = _parse_time(self.deadline)
+        return deadline is None or (now or datetime.now(timezone.utc)) >= deadline
+
+
+def _parse_time(text) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,18 @@ class Task:
     environment: str
     attempt: int = 1
     plans: dict = field(default_factory=dict)
+    issued_at: str | None = None  # when the workflow handed it over …
+    timeout_seconds: int | None = None  # … and how long it waits for the answer
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """True when the workflow's attempt has timed out (its token is dead and
+        a retry may be under way): a late delivery must not run.  Without (or
+        with unreadable) times the token stays the only guard."""
+        issued = _parse_time(self.issued_at)
+        if issued is None or not self.timeout_seconds:
+            return False
+        elapsed = ((now or datetime.now(timezone.utc)) - issued).total_seconds()
+        return elapsed >= self.timeout_seconds
 
     @property
     def key(self) -> str:
@@ -122,6 +139,9 @@ def _task(data: dict) -> Task:
         attempt = int(attempt)
     except (TypeError, ValueError):
         attempt = 0
+    timeout = data.get("timeout_seconds")
     return Task(token=token, type=str(data.get("type") or ""), step=str(data.get("step") or ""),
                 environment=environment, attempt=attempt,
-                plans=data.get("plans") if isinstance(data.get("plans"), dict) else {})
+                plans=data.get("plans") if isinstance(data.get("plans"), dict) else {},
+                issued_at=data.get("issued_at") if isinstance(data.get("issued_at"), str) else None,
+                timeout_seconds=timeout if isinstance(timeout, int) and timeout > 0 else None)

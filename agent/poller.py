@@ -121,6 +121,13 @@ class Poller:
 
     def _task(self, message: dict, task: Task, received: float) -> None:
         """One provisioning attempt: execute, answer with the task token, delete."""
+        if task.expired():
+            # the workflow gave up on this attempt (and may be retrying): never run it late
+            self._delete(message)
+            log.warning("task %s arrived after its attempt timed out (handed over %s, "
+                        "%d s allowed); not run", task.describe(), task.issued_at,
+                        task.timeout_seconds)
+            return
         log.info("task received: %s", task.describe())
         try:
             outcome = self.executor.run_task(task, self.holder.current.target)

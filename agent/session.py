@@ -37,6 +37,7 @@ class Target:
     """Where commands act: the Kubernetes namespace and its platform."""
     namespace: str
     cluster_type: str | None = None
+    namespace_id: str | None = None
 
 
 class Session:
@@ -59,7 +60,8 @@ class Session:
 
     @property
     def target(self) -> Target:
-        return Target(self.data.get("namespace") or "", self.data.get("cluster_type"))
+        return Target(self.data.get("namespace") or "", self.data.get("cluster_type"),
+                      self.data.get("namespace_id"))
 
     @property
     def refresh_at(self) -> float:
@@ -85,7 +87,7 @@ def exchange(api_url: str, namespace_id: str, secret: str, timeout: float = HTTP
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = json.loads(response.read())
     except urllib.error.HTTPError as exc:
-        detail = _error_message(exc)
+        detail = error_message(exc)
         if exc.code == 401:
             raise Revoked(detail) from None
         raise Unavailable(f"HTTP {exc.code} from {url}: {detail}") from None
@@ -96,7 +98,7 @@ def exchange(api_url: str, namespace_id: str, secret: str, timeout: float = HTTP
     return Session(data)
 
 
-def _error_message(exc: urllib.error.HTTPError) -> str:
+def error_message(exc: urllib.error.HTTPError) -> str:
     try:
         body = json.loads(exc.read() or b"{}")
         return str(body.get("message") or body.get("error") or exc.reason)

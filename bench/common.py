@@ -11,13 +11,15 @@ sys.path.insert(0, str(ROOT))
 
 
 @contextlib.contextmanager
-def local_stack(extra_env: dict | None = None):
+def local_stack(extra_env: dict | None = None, *, postgres: bool = False):
+    """With ``postgres``, the stack's own PostgreSQL server too (``stack.postgres``)."""
     from devstack.stack import Stack
     from tests.conftest import free_port
 
     state = Path(tempfile.mkdtemp(prefix="cm-bench-"))
     stack = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
-                  log_dir=state / "logs", extra_env=extra_env or {})
+                  log_dir=state / "logs", extra_env=extra_env or {},
+                  pg_port=free_port() if postgres else None)
     print("starting a local stack …", flush=True)
     stack.start(progress=lambda *_: None)
     try:
@@ -35,14 +37,16 @@ def bearer_token(stack, email: str = "bench@example.com") -> str:
 
 
 @contextlib.contextmanager
-def connected_namespace(extra_env: dict, *, plans=(), agent_args=()):
+def connected_namespace(extra_env: dict, *, plans=(), agent_args=(), postgres: bool = False,
+                        agent_env: dict | None = None):
     """``(http, namespace_url, agent_dir)``: a cluster with one connected
-    namespace (and ``plans``) whose agent runs in simulate mode."""
+    namespace (and ``plans``: a list, or a function of the stack giving one)
+    whose agent runs in simulate mode (with ``agent_env`` added)."""
     import requests
 
     from tests.agent.process import AgentProcess, wait_for
 
-    with local_stack(extra_env) as stack:
+    with local_stack(extra_env, postgres=postgres) as stack:
         http = requests.Session()
         http.headers["Authorization"] = f"Bearer {bearer_token(stack)}"
         api = stack.api_url
@@ -51,11 +55,12 @@ def connected_namespace(extra_env: dict, *, plans=(), agent_args=()):
                          json={"name": "bench", "installation_type": "connected"})
         assert resp.status_code == 201, resp.text
         ns = f"{api}/clusters/{cid}/namespaces/bench"
-        for plan in plans:
+        for plan in (plans(stack) if callable(plans) else plans):
             assert http.post(f"{ns}/plans", json=plan).status_code == 201
         params = http.get(f"{ns}/installation").json()["parameters"]
         directory = stack.state_dir / "agent"
-        agent = AgentProcess(params, directory, *agent_args)
+        env = {k: v.format(aws_url=stack.aws_url) for k, v in (agent_env or {}).items()}
+        agent = AgentProcess(params, directory, *agent_args, env=env)
         try:
             wait_for(lambda: http.get(ns).json()["status"] == "connected", 60, "the agent to connect")
             yield http, ns, directory

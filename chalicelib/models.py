@@ -355,4 +355,7 @@ class Environment(Item, discriminator="environment"):
     execution_arn = UnicodeAttribute(null=True)
     finished_at = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute(null=True)
+    # what the agent reported per step (JSON: plan type, database/bucket names,
+    # notes such as "ephemeral: nothing is created outside the namespace")
+    provisioned = SortedJSONAttribute(null=True)  # what each step made: names and notes
     version = VersionAttribute()

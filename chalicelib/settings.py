@@ -19,7 +19,6 @@ DEFAULTS = {
     "COMMAND_TIMEOUT_SECONDS": "600",
     "PLAN_LOOKUP_SECONDS": "10",
     "AGENT_IMAGE": "ghcr.io/cluster-manager/agent:1.0.0",
-    "OPERATOR_IMAGE": "ghcr.io/cluster-manager/operator:1.0.0",
     "MAIL_FROM": "no-reply@cluster-manager.example.com",
     "INVITATION_DAYS": "7",
     "PROVISIONING_MAX_ATTEMPTS": "5",
@@ -113,7 +112,8 @@ def agent_image() -> str:
 
 
 def operator_image() -> str:
-    return get("OPERATOR_IMAGE")
+    """The operator runs from the agent's image unless configured otherwise."""
+    return get("OPERATOR_IMAGE", agent_image())
 
 
 def api_url() -> str | None:

@@ -13,6 +13,8 @@ from devstack.stack import ROOT, Stack, stage_env
 
 def cmd_run(args) -> int:
     stack = Stack(api_port=args.api_port, aws_port=args.aws_port, issuer_port=args.issuer_port,
+                  console_port=args.console_port, console_poll_seconds=args.console_poll_seconds,
+                  pg_port=args.pg_port or None,
                   state_dir=Path(args.state_dir), reload=args.reload,
                   # chalice's reloader restarts on any file change below the project,
                   # so with it on, the logs must live elsewhere
@@ -33,9 +35,11 @@ def cmd_run(args) -> int:
     token = "$(make -s token EMAIL=alice@example.com | tail -1)"
     print(f"""
 Cluster Manager is running.
+  Console:        {stack.console_url}   (sign in with any e-mail address)
   API:            {stack.api_url}   (OpenAPI document: {stack.api_url}/openapi.json)
   AWS stand-in:   {stack.aws_url}   (moto; state is in memory and lost on exit)
   Dev issuer:     {stack.issuer_url}   (OpenID provider: {stack.issuer_url}/.well-known/openid-configuration)
+  PostgreSQL:     127.0.0.1:{args.pg_port}   (admin URL for postgres plans: make -s pg-url)
   Get a token:    make token EMAIL=alice@example.com
   Try it:         curl -s -H "Authorization: Bearer {token}" {stack.api_url}/clusters
 Press Ctrl-C to stop everything.""", flush=True)
@@ -49,6 +53,20 @@ Press Ctrl-C to stop everything.""", flush=True)
     finally:
         print("stopping …", flush=True)
         stack.stop()
+    return 0
+
+
+def cmd_pg_url(args) -> int:
+    """The local PostgreSQL server's admin URL (last line), for a postgres plan."""
+    from devstack.postgres import LocalPostgres
+
+    pg = LocalPostgres(Path(args.state_dir) / "postgres", args.pg_port)
+    if not pg.password_file.exists():
+        print("make pg-url: the local PostgreSQL server has not been set up yet; start the "
+              "stack with make run", file=sys.stderr)
+        return 1
+    print(f"# admin URL of the local PostgreSQL server (make run, port {args.pg_port}):")
+    print(pg.url)
     return 0
 
 
@@ -119,6 +137,9 @@ def cmd_agent(args) -> int:
     for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                  "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         child_env.pop(name, None)  # the agent uses only what its session grants
+    # S3 plans' buckets and IAM users: locally, the stand-in plays AWS (plan keys only)
+    aws_url = f"http://127.0.0.1:{args.aws_port}"
+    child_env.update(AWS_ENDPOINT_URL_S3=aws_url, AWS_ENDPOINT_URL_IAM=aws_url)
     os.execve(sys.executable, [sys.executable, "-m", "agent", "run", "--api-url",
                                params["api_url"], "--namespace-id", params["namespace_id"],
                                "--simulate", str(folder)], child_env)
@@ -136,6 +157,12 @@ def main(argv=None) -> int:
     run.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     run.add_argument("--issuer-port", type=int, default=issuer_port,
                      help="port of the dev OpenID issuer (0: any free port)")
+    run.add_argument("--console-port", type=int,
+                     default=int(os.environ.get("CONSOLE_PORT", 8080)),
+                     help="port of the web console (default 8080)")
+    run.add_argument("--console-poll-seconds", type=float,
+                     default=float(os.environ.get("CONSOLE_POLL_SECONDS", 5)),
+                     help="how often the console refreshes live views (default 5)")
     run.add_argument("--state-dir", default=default_state,
                      help="where the dev issuer's keys and logs live (default: .local/)")
     run.add_argument("--reload", action="store_true",
@@ -143,7 +170,15 @@ def main(argv=None) -> int:
                           "watcher polls the whole project, .venv included: it costs CPU)")
     run.add_argument("--no-reload", action="store_false", dest="reload",
                      help="do not restart the API when code changes (the default)")
+    run.add_argument("--pg-port", type=int, default=int(os.environ.get("PG_PORT", 55432)),
+                     help="the local PostgreSQL server's port (0: no server)")
     run.set_defaults(func=cmd_run)
+
+    pg_url = sub.add_parser("pg-url", help="print the local PostgreSQL server's admin URL "
+                                           "(last line)")
+    pg_url.add_argument("--pg-port", type=int, default=int(os.environ.get("PG_PORT", 55432)))
+    pg_url.add_argument("--state-dir", default=default_state)
+    pg_url.set_defaults(func=cmd_pg_url)
 
     token = sub.add_parser("token", help="print a bearer token for the local stack (last line)")
     token.add_argument("--email", required=True)
@@ -166,6 +201,7 @@ def main(argv=None) -> int:
                                      "(default .local/agents/<namespace>)")
     agent.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     agent.add_argument("--issuer-port", type=int, default=issuer_port)
+    agent.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     agent.add_argument("--state-dir", default=default_state)
     agent.set_defaults(func=cmd_agent)
 

@@ -29,6 +29,12 @@ def stage_env(stage: str = STAGE) -> dict:
     return env
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def port_free(port: int) -> bool:
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -60,12 +66,16 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen | None = None) ->
 
 class Stack:
     def __init__(self, *, api_port: int = 8000, aws_port: int = 5000, issuer_port: int = 0,
-                 console_port: int = 8080, state_dir: Path | None = None, reload: bool = False,
-                 log_dir: Path | None = None, extra_env: dict | None = None):
+                 console_port: int = 0, console_poll_seconds: float = 5,
+                 state_dir: Path | None = None, reload: bool = False,
+                 log_dir: Path | None = None, extra_env: dict | None = None,
+                 pg_port: int | None = None):
         self.api_port = api_port
+        self.pg_port = pg_port  # None: no PostgreSQL server
         self.aws_port = aws_port
         self.issuer_port = issuer_port  # 0: a free port
-        self.console_port = console_port
+        self.console_port = console_port or free_port()  # 0: a free port
+        self.console_poll_seconds = console_poll_seconds
         self.state_dir = Path(state_dir or ROOT / ".local")
         self.reload = reload
         self.log_dir = log_dir  # None: children write to this terminal
@@ -73,6 +83,8 @@ class Stack:
         self.procs: list[subprocess.Popen] = []
         self._logs = []
         self._issuer: issuer.IssuerServer | None = None
+        self._console = None
+        self.postgres = None
 
     # --- addresses and environment --------------------------------------
     @property
@@ -110,6 +122,8 @@ class Stack:
             "JWT_ISSUER": self.issuer_url,
             "JWT_JWKS_URL": self._issuer.jwks_url if self._issuer else "",
             "API_URL": self.api_url,
+            # the console: the API's CORS origin, and where invitation links point
+            "CONSOLE_ORIGIN": self.console_url, "CONSOLE_URL": self.console_url,
             "PYTHONUNBUFFERED": "1",
         })
         env.pop("AWS_PROFILE", None)
@@ -120,8 +134,14 @@ class Stack:
     def start(self, progress=print) -> "Stack":
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self._reap_leftovers(progress)
+        if self.pg_port:
+            from devstack.postgres import LocalPostgres
+
+            self.postgres = LocalPostgres(self.state_dir / "postgres", self.pg_port)
+            self.postgres.stop()  # one left running by a crashed earlier run
         for port, name in ((self.aws_port, "AWS_PORT"), (self.api_port, "API_PORT"),
-                           (self.issuer_port, "ISSUER_PORT")):
+                           (self.issuer_port, "ISSUER_PORT"), (self.console_port, "CONSOLE_PORT"),
+                           (self.pg_port, "PG_PORT")):
             if port and not port_free(port):
                 raise RuntimeError(
                     f"port {port} on 127.0.0.1 is already in use by another program; "
@@ -129,6 +149,12 @@ class Stack:
         self._issuer = issuer.IssuerServer(
             self.state_dir, port=self.issuer_port, client_id=stage_env()["JWT_AUDIENCE"],
             console_origins=(self.console_url,))
+        from devstack.console import ConsoleServer
+
+        self._console = ConsoleServer(port=self.console_port, api_url=self.api_url,
+                                      issuer_url=self.issuer_url,
+                                      client_id=stage_env()["JWT_AUDIENCE"],
+                                      poll_seconds=self.console_poll_seconds)
         env = self.env()
         try:
             progress(f"starting the AWS stand-in (moto) on {self.aws_url} …")
@@ -136,6 +162,10 @@ class Stack:
                                         "-p", str(self.aws_port)], env, quiet=True)
             wait_http(f"{self.aws_url}/moto-api/data.json", 60, moto)
             self._configure_moto()
+            if self.postgres is not None:
+                progress(f"starting PostgreSQL on 127.0.0.1:{self.pg_port} (admin URL: "
+                         "make -s pg-url) …")
+                self.postgres.start()
             progress("creating tables, queues and state machines …")
             from infra import local
 
@@ -201,6 +231,11 @@ class Stack:
         for proc in reversed(self.procs):
             _kill_group(proc.pid, proc)
         self.procs.clear()
+        if self._console is not None:
+            self._console.close()
+            self._console = None
+        if self.postgres is not None:
+            self.postgres.stop()
         if self._issuer is not None:
             self._issuer.close()
             self._issuer = None

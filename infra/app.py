@@ -59,6 +59,7 @@ def build(outdir: str, context: dict):
 
     from infra.stacks import config as config_module
     from infra.stacks.api import ApiStack
+    from infra.stacks.console import ConsoleStack
     from infra.stacks.data import DataStack
 
     app = cdk.App(outdir=outdir, context=context)
@@ -71,14 +72,18 @@ def build(outdir: str, context: dict):
     api = ApiStack(app, f"{config.stack_prefix}-Api", config=config, data=data, env=env,
                    description="Cluster Manager: API, event handlers, queues, alarms")
     api.add_stack_dependency(data)
-    for stack in (data, api):
+    console = ConsoleStack(app, f"{config.stack_prefix}-Console", config=config, data=data,
+                           api=api, env=env,
+                           description="Cluster Manager: web console (S3 + CloudFront)")
+    console.add_stack_dependency(api)
+    for stack in (data, api, console):
         cdk.Tags.of(stack).add("app", config_module.APP_NAME)
         cdk.Tags.of(stack).add("stage", config.stage)
     # Acknowledged findings (with their reasons) go into each resource's
     # Metadata (cdk_nag.rules_to_suppress): the audit trail the tests read.
     cdk.Validations.of(app).add_plugins(
         AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True))
-    return app, data, api
+    return app, data, api, console
 
 
 def clean(outdir: Path) -> None:
@@ -96,7 +101,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(ROOT))
     if "CDK_OUTDIR" not in os.environ:  # the CDK CLI manages its own outdir
         clean(outdir)
-    app, data, api = build(str(outdir), context)
+    app, data, api, console = build(str(outdir), context)
     for message in api.warnings:
         print(f"warning: {message}", file=sys.stderr)
     try:
@@ -109,7 +114,8 @@ def main(argv=None) -> int:
         return 1
     finally:
         api.discard_package()
-    print(f"synthesized {data.stack_name}, {api.stack_name} into {outdir}", file=sys.stderr)
+    print(f"synthesized {data.stack_name}, {api.stack_name}, {console.stack_name} into {outdir}",
+          file=sys.stderr)
     return 0
 
 

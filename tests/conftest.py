@@ -2,20 +2,13 @@
 event runner — the very processes ``make run`` starts), API clients that
 check every response against the OpenAPI document, and tokens."""
 import os
-import socket
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from devstack import issuer
-from devstack.stack import Stack, stage_env
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from devstack.stack import Stack, free_port, stage_env  # noqa: F401 (free_port: shared)
 
 
 @pytest.fixture(scope="session")
@@ -25,7 +18,8 @@ def stack():
     state = Path(tempfile.mkdtemp(prefix="cm-test-"))
     extra = {"HEARTBEAT_SECONDS": "1", "SWEEP_SECONDS": "1", "PROVISIONING_BACKOFF_SECONDS": "1",
              "PROVISIONING_ATTEMPT_TIMEOUT_SECONDS": "20"}
-    s = Stack(api_port=free_port(), aws_port=free_port(), state_dir=state,
+    s = Stack(api_port=free_port(), aws_port=free_port(), console_port=free_port(),
+              console_poll_seconds=0.5, state_dir=state,
               log_dir=state / "logs", extra_env=extra)
     s.start(progress=lambda *_: None)
     saved = dict(os.environ)
@@ -89,3 +83,19 @@ def cluster(user):
     resp = user.post("/clusters", json={"name": "prod", "type": "kubernetes"})
     assert resp.status_code == 201, resp.text
     return resp.json()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server (Debian's binaries, as the ``postgres``
+    user when root) on a free port, for postgres plans; ``.url`` is its
+    admin URL, ``.port``/``.password`` its parts."""
+    from devstack.postgres import LocalPostgres, wait_connectable
+
+    folder = Path(tempfile.mkdtemp(prefix="cm-pg-")) / "postgres"
+    server = LocalPostgres(folder, free_port()).start()
+    try:
+        wait_connectable(server.url)
+        yield server
+    finally:
+        server.stop()

@@ -16,8 +16,9 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from typing import Callable
 
-from agent import __version__
+from agent import __version__, provisioners
 from agent.commands import OPERATIONS, STEPS, Command, Task
+from agent.secrets import NoSecrets, SecretUnavailable
 from agent.session import Target
 
 log = logging.getLogger("agent")
@@ -93,6 +94,7 @@ class Executor:
     def __init__(self, results, task_results=None):
         self.results = results
         self.task_results = task_results if task_results is not None else MemoryResults()
+        self.secrets = NoSecrets()  # the CLI gives it the API's SecretReader
 
     def handlers(self) -> dict[str, Handler]:
         return {}
@@ -140,3 +142,78 @@ class Executor:
         outcome = Outcome(False, None, problem) if problem else handler(task, target)
         self.task_results.put(task.key, outcome)
         return outcome
+
+    # --- provisioning, shared by the executors ------------------------------------
+    # Each executor keeps an environment's connection details in the namespace
+    # its own way (a Secret, a 0600 file): load_details, store_details,
+    # remove_details.
+
+    def load_details(self, environment: str, step: str, target: Target) -> dict | None:
+        raise NotImplementedError
+
+    def store_details(self, environment: str, step: str, target: Target, details: dict) -> str:
+        """Write them into the namespace; returns where (for the result)."""
+        raise NotImplementedError
+
+    def remove_details(self, environment: str, step: str, target: Target) -> bool:
+        raise NotImplementedError
+
+    def _plan_secrets(self, plan: dict) -> dict:
+        if not provisioners.needs_secret(plan):
+            return {}
+        if not plan.get("secret_ref"):
+            raise provisioners.ProvisioningFailed(
+                f"the {plan.get('type')} plan {plan.get('name')!r} has no secret reference "
+                "(its password or secret key is missing); update the plan")
+        return self.secrets.read(plan["secret_ref"])
+
+    def _names(self, task: Task, target: Target) -> "provisioners.Names":
+        return provisioners.Names(target.namespace, target.namespace_id or target.namespace,
+                                  task.environment)
+
+    def _carry_out(self, task: Task, work) -> Outcome:
+        """``work()``'s result as the step's outcome; its failure, in the
+        server's (or kubectl's) words, as a clean failed attempt."""
+        try:
+            result = work()
+        except (provisioners.ProvisioningFailed, SecretUnavailable, ExecutorError) as exc:
+            log.warning("%s failed: %s", task.describe(), exc)
+            return Outcome(False, None, str(exc))
+        log.info("%s done", task.describe())
+        return Outcome(True, {"environment": task.environment, "step": task.step,
+                              "executor": self.name, **result})
+
+    def provision_step(self, task: Task, target: Target) -> Outcome:
+        """Create the step's database or bucket on the plan's server, then
+        write its connection details into the namespace."""
+        def work() -> dict:
+            existing = self.load_details(task.environment, task.step, target)
+            details, result = provisioners.provision(
+                task.plan, self._plan_secrets(task.plan), self._names(task, target), existing)
+            if details is None:
+                self.remove_details(task.environment, task.step, target)
+            elif details != existing:
+                result["details_in"] = self.store_details(task.environment, task.step, target,
+                                                          details)
+            else:
+                result["details_in"] = self.details_location(task.environment, task.step)
+            return result
+        return self._carry_out(task, work)
+
+    def deprovision_step(self, task: Task, target: Target) -> Outcome:
+        """Remove the step's database or bucket (as the plan allows), then the
+        connection details."""
+        def work() -> dict:
+            existing = self.load_details(task.environment, task.step, target)
+            result = ({"removed": False, "note": "no plan: only the namespace's copy of the "
+                                                 "connection details was removed"}
+                      if task.plan is None else
+                      provisioners.deprovision(task.plan, self._plan_secrets(task.plan),
+                                               self._names(task, target), existing))
+            details_removed = self.remove_details(task.environment, task.step, target)
+            result["removed"] = bool(result.get("removed") or details_removed)
+            return result
+        return self._carry_out(task, work)
+
+    def details_location(self, environment: str, step: str) -> str:
+        return f"{environment}/{step}"

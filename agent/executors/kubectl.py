@@ -3,10 +3,10 @@
 - ``ping`` reads the operator's deployment;
 - ``configure`` applies the operator's configuration as the ConfigMap
   ``mendix-operator-config`` (key ``config.json``; secret references only);
-- provisioning tasks apply (``provision``) or delete (``deprovision``) one
-  ConfigMap per environment and step, ``mendix-env-<env>-<step>``, that
-  describes the storage for the operator (the plan's settings with its
-  secret reference, key ``plan.json``).
+- provisioning tasks create (``provision``) or remove (``deprovision``) the
+  environment's database or bucket on the plan's server (``agent.provisioners``)
+  and keep its connection details in the Secret ``mendix-env-<env>-<step>``
+  (one key per field, plus ``connection.json``), applied through stdin.
 
 Outcomes are remembered in memory only.  That is enough: every change is an
 ``apply`` of the whole desired object or a ``delete --ignore-not-found``, so
@@ -14,6 +14,7 @@ running one again after a restart leaves the cluster as it was, and a
 ``configure`` older than the applied one (by ``issued_at``, kept in an
 annotation) is skipped.
 """
+import base64
 import json
 import shutil
 import subprocess
@@ -29,7 +30,11 @@ MANAGED_BY = {"app.kubernetes.io/managed-by": "cluster-manager-agent"}
 ANNOTATION = "cluster-manager.io/"
 
 
-def storage_configmap(environment: str, step: str) -> str:
+DETAILS_KEY = "connection.json"
+
+
+def details_secret(environment: str, step: str) -> str:
+    """The Secret holding an environment's connection details for one step."""
     return f"mendix-env-{environment}-{step}"
 
 
@@ -135,35 +140,54 @@ class KubectlExecutor(Executor):
         return {"provision": self.provision, "deprovision": self.deprovision}
 
     def provision(self, task: Task, target: Target) -> Outcome:
-        cli = self.binary(target)
-        if cli is None:
+        if self.binary(target) is None:
             return Outcome(False, None, self.NO_CLI)
-        name = storage_configmap(task.environment, task.step)
-        labels = {**MANAGED_BY, ANNOTATION + "environment": task.environment,
-                  ANNOTATION + "step": task.step}
-        configmap = {
-            "apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": name, "namespace": target.namespace, "labels": labels,
-                         "annotations": {ANNOTATION + "attempt": str(task.attempt),
-                                         ANNOTATION + "agent-version": __version__}},
-            "data": {"plan.json": json.dumps(task.plan, indent=2, sort_keys=True)},
-        }
-        done = self._run(cli, ["apply", "-f", "-", "-o", "name"], target, json.dumps(configmap))
-        if done.returncode != 0:
-            return Outcome(False, None, f"{cli} apply of configmap/{name} failed: "
-                                        f"{last_line(done, cli)}")
-        return Outcome(True, {"environment": task.environment, "step": task.step,
-                              "executor": self.name, "configmap": name})
+        return self.provision_step(task, target)
 
     def deprovision(self, task: Task, target: Target) -> Outcome:
-        cli = self.binary(target)
-        if cli is None:
+        if self.binary(target) is None:
             return Outcome(False, None, self.NO_CLI)
-        name = storage_configmap(task.environment, task.step)
-        done = self._run(cli, ["delete", "configmap", name, "--ignore-not-found"], target)
+        return self.deprovision_step(task, target)
+
+    # --- connection details: the Secret mendix-env-<env>-<step> ------------------
+    def details_location(self, environment: str, step: str) -> str:
+        return f"secret/{details_secret(environment, step)}"
+
+    def load_details(self, environment, step, target):
+        cli = self.binary(target)
+        name = details_secret(environment, step)
+        done = self._run(cli, ["get", "secret", name, "-o", "json", "--ignore-not-found"], target)
         if done.returncode != 0:
-            return Outcome(False, None, f"{cli} delete of configmap/{name} failed: "
-                                        f"{last_line(done, cli)}")
-        return Outcome(True, {"environment": task.environment, "step": task.step,
-                              "executor": self.name, "configmap": name,
-                              "removed": bool(done.stdout.strip())})
+            raise ExecutorError(f"{cli} get of secret/{name} failed: {last_line(done, cli)}")
+        if not done.stdout.strip():
+            return None
+        data = (json.loads(done.stdout).get("data") or {}).get(DETAILS_KEY)
+        return json.loads(base64.b64decode(data)) if data else None
+
+    def store_details(self, environment, step, target, details) -> str:
+        cli = self.binary(target)
+        name = details_secret(environment, step)
+        secret = {
+            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": {"name": name, "namespace": target.namespace,
+                         "labels": {**MANAGED_BY, ANNOTATION + "environment": environment,
+                                    ANNOTATION + "step": step},
+                         "annotations": {ANNOTATION + "agent-version": __version__}},
+            # each field on its own (what an app mounts or reads as env vars),
+            # plus the whole document for the agent's own re-runs
+            "stringData": {**{k: str(v) for k, v in details.items()},
+                           DETAILS_KEY: json.dumps(details, sort_keys=True)},
+        }
+        # on stdin, never on a command line
+        done = self._run(cli, ["apply", "-f", "-", "-o", "name"], target, json.dumps(secret))
+        if done.returncode != 0:
+            raise ExecutorError(f"{cli} apply of secret/{name} failed: {last_line(done, cli)}")
+        return f"secret/{name}"
+
+    def remove_details(self, environment, step, target) -> bool:
+        cli = self.binary(target)
+        name = details_secret(environment, step)
+        done = self._run(cli, ["delete", "secret", name, "--ignore-not-found"], target)
+        if done.returncode != 0:
+            raise ExecutorError(f"{cli} delete of secret/{name} failed: {last_line(done, cli)}")
+        return bool(done.stdout.strip())

@@ -10,9 +10,12 @@ kept as JSON files, readable by people and by tests.
 - ``DIR/operator-config.json``: the operator's configuration, written by
   ``configure`` (what kubectl would apply as the ConfigMap
   ``mendix-operator-config``);
-- ``DIR/environments/<env>/database.json``, ``storage.json``: an
-  environment's provisioned storage (written by ``provision``, removed by
-  ``deprovision``);
+- ``DIR/environments/<env>/database.json``, ``storage.json``: what
+  ``provision`` did for an environment (plan with secret references only,
+  the result), removed by ``deprovision``;
+- ``DIR/environments/<env>/database.connection.json``, ``storage.connection.json``
+  (mode 0600): the environment's connection details (host, user, password,
+  keys) — what kubectl would store in the Secret ``mendix-env-<env>-<step>``;
 - ``DIR/tasks/<key>.json``: each provisioning attempt's outcome, by task token;
 - ``DIR/faults.json``: faults to inject into provisioning attempts
   (``python -m agent fault``, see ``agent/faults.py``);
@@ -168,29 +171,58 @@ class SimulateExecutor(Executor):
         injected = self._fault(task)
         if injected is not None:
             return injected
-        where = self.environment_dir(task.environment)
-        where.mkdir(parents=True, exist_ok=True)
-        path = where / f"{task.step}.json"
-        existed = path.exists()
-        write_json(path, {"environment": task.environment, "namespace": target.namespace,
-                          "step": task.step, "plan": task.plan, "attempt": task.attempt,
-                          "provisioned_at": now_iso()})
-        return Outcome(True, {"environment": task.environment, "step": task.step,
-                              "executor": self.name, "file": str(path.relative_to(self.dir)),
-                              "replaced": existed})
+        outcome = self.provision_step(task, target)
+        if outcome.ok:
+            where = self.environment_dir(task.environment)
+            where.mkdir(parents=True, exist_ok=True)
+            path = where / f"{task.step}.json"
+            write_json(path, {"environment": task.environment, "namespace": target.namespace,
+                              "step": task.step, "plan": task.plan, "attempt": task.attempt,
+                              "provisioned_at": now_iso(), "result": outcome.result})
+            outcome = Outcome(True, {**outcome.result, "file": str(path.relative_to(self.dir))})
+        return outcome
 
     def deprovision(self, task: Task, target: Target) -> Outcome:
         injected = self._fault(task)
         if injected is not None:
             return injected
-        where = self.environment_dir(task.environment)
-        path = where / f"{task.step}.json"
+        outcome = self.deprovision_step(task, target)
+        if outcome.ok:
+            where = self.environment_dir(task.environment)
+            try:
+                (where / f"{task.step}.json").unlink()
+                removed = True
+            except FileNotFoundError:
+                removed = False  # already gone: deprovisioning something absent succeeds
+            if where.is_dir() and not any(p for p in where.iterdir() if p.suffix == ".json"):
+                shutil.rmtree(where, ignore_errors=True)
+            outcome = Outcome(True, {**outcome.result,
+                                     "removed": bool(outcome.result.get("removed") or removed)})
+        return outcome
+
+    # --- connection details: DIR/environments/<env>/<step>.connection.json (0600) ---
+    def details_path(self, environment: str, step: str) -> Path:
+        return self.environment_dir(environment) / f"{step}.connection.json"
+
+    def details_location(self, environment: str, step: str) -> str:
+        return str(self.details_path(environment, step).relative_to(self.dir))
+
+    def load_details(self, environment, step, target):
+        return read_json(self.details_path(environment, step))
+
+    def store_details(self, environment, step, target, details) -> str:
+        path = self.details_path(environment, step)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:  # created 0600: never readable by others, not even briefly
+            f.write(json.dumps(details, indent=2, sort_keys=True) + "\n")
+        os.replace(tmp, path)
+        return self.details_location(environment, step)
+
+    def remove_details(self, environment, step, target) -> bool:
         try:
-            path.unlink()
-            removed = True
+            self.details_path(environment, step).unlink()
+            return True
         except FileNotFoundError:
-            removed = False  # already gone: deprovisioning something absent succeeds
-        if where.is_dir() and not any(p for p in where.iterdir() if p.suffix == ".json"):
-            shutil.rmtree(where, ignore_errors=True)
-        return Outcome(True, {"environment": task.environment, "step": task.step,
-                              "executor": self.name, "removed": removed})
+            return False

@@ -1,7 +1,7 @@
 """Routes: the agent session, the Installation tab, credential rotation."""
 from chalicelib import settings
 from chalicelib.api.routing import Routes
-from chalicelib.domain import agents, namespaces
+from chalicelib.domain import agent_secrets, agents, namespaces
 from chalicelib.domain.access import MANAGE
 from chalicelib.scripts.installation import render_installation_script
 from chalicelib.scripts.reconfiguration import render_reconfiguration_script
@@ -17,6 +17,14 @@ NS = "/clusters/{cluster_id}/namespaces/{namespace}"
                       "credentials scoped to its own queue")
 def open_agent_session(call):
     return agents.open_session(call.body.namespace_id, call.body.secret)
+
+
+@routes.route("/agent/secrets", "POST", auth="none", request="AgentSecretRequest",
+              response="AgentSecret", status=200, errors=(401, 404),
+              summary="An agent reads the value behind one of its own namespace's secret "
+                      "references (plan passwords and keys, registry and proxy credentials)")
+def read_agent_secret(call):
+    return agent_secrets.read(call.body.namespace_id, call.body.secret, call.body.secret_ref)
 
 
 @routes.route(NS + "/installation", "GET", response="Installation", errors=(403,),
@@ -41,7 +49,8 @@ def get_installation(call):
         cluster_type=cluster.type, namespace=ns.name, api_url=parameters["api_url"],
         namespace_id=ns.namespace_id, agent_secret=parameters["agent_secret"],
         heartbeat_seconds=parameters["heartbeat_seconds"],
-        agent_image=parameters["agent_image"], operator_image=parameters["operator_image"])
+        agent_image=parameters["agent_image"], operator_image=parameters["operator_image"],
+        installation_type=ns.installation_type)
     reconfiguration = render_reconfiguration_script(
         api_url=parameters["api_url"], cluster_id=cluster.cluster_id, namespace=ns.name,
         namespace_id=ns.namespace_id, agent_secret=parameters["agent_secret"],

@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from chalice import Blueprint, Response
+from chalice import Blueprint, CORSConfig, Response
 
 from chalicelib import pagination, settings, tracing
 from chalicelib.auth import authenticate
@@ -52,6 +52,20 @@ class RouteSpec:
 
 
 ROUTES: list[RouteSpec] = []
+
+
+def cors() -> CORSConfig | None:
+    """The web console's origin (``CONSOLE_ORIGIN``, e.g. http://127.0.0.1:8080
+    locally) may call the API from a browser; no other origin may.  Unset (in
+    AWS, where CloudFront serves the console and the API from one origin):
+    no CORS headers at all."""
+    import os
+
+    origin = os.environ.get("CONSOLE_ORIGIN", "").rstrip("/")
+    if not origin:
+        return None
+    return CORSConfig(allow_origin=origin, allow_headers=["Authorization", "Content-Type"],
+                      max_age=600)
 
 
 @dataclass
@@ -188,7 +202,8 @@ class Routes:
             def view(**params):
                 return dispatch(spec, fn, blueprint.current_request, params)
 
-            blueprint.route(path, methods=[method], content_types=CHALICE_CONTENT_TYPES)(view)
+            blueprint.route(path, methods=[method], content_types=CHALICE_CONTENT_TYPES,
+                            cors=cors())(view)
             return fn
 
         return decorate

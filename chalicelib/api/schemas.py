@@ -5,7 +5,7 @@ Responses are plain dicts built in ``views``; the tests check them against
 these models through the OpenAPI document.  Imported only on the first
 request that needs validation (pydantic is not free at cold start).
 """
-from typing import Literal, Optional, Union
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
@@ -545,8 +545,29 @@ class Environment(BaseModel):
     created_at: Optional[str]
     created_by: Optional[str]
     finished_at: Optional[str]
+    provisioned: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per step (database, storage), what the agent made: plan type, database "
+                    "or bucket name, where the connection details are in the namespace, and "
+                    "notes (e.g. an ephemeral plan creates nothing outside the namespace). "
+                    "Credentials never appear here.")
 
 
 class EnvironmentPage(BaseModel):
     items: list[Environment]
     next_token: Optional[str]
+
+
+# --- agent secrets ------------------------------------------------------------
+
+class AgentSecretRequest(Strict):
+    namespace_id: str = Field(max_length=64)
+    secret: str = Field(max_length=256, description="The namespace's agent secret (cma_…)")
+    secret_ref: str = Field(min_length=1, max_length=512,
+                            description="A secret reference from the agent's own configuration "
+                                        "or provisioning task")
+
+
+class AgentSecret(BaseModel):
+    secret_ref: str
+    values: dict[str, Any]

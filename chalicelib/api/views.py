@@ -141,4 +141,5 @@ def environment(env) -> dict:
         "max_attempts": int(env.max_attempts or 0), "last_error": last_error,
         "next_retry_at": next_retry, "created_at": env.created_at, "created_by": env.created_by,
         "finished_at": env.finished_at,
+        "provisioned": env.provisioned or {},
     }

@@ -168,6 +168,24 @@ def record_agent_error(namespace_id: str, name: str, error: str) -> None:
                      [E.last_error.set(error[:2000])], condition=E.pk.exists())
 
 
+SHOWN_RESULT = ("plan_type", "note", "server", "database", "role", "bucket", "user", "details_in")
+
+
+def record_agent_result(namespace_id: str, name: str, result: dict | None) -> None:
+    """What a successful step made (names and notes, never credentials: the
+    agent keeps those in the namespace), shown as ``provisioned``."""
+    if not isinstance(result, dict) or result.get("step") not in workflows.STEPS[
+            workflows.PROVISION]:
+        return
+    pk, sk = models.namespace_pk(namespace_id), models.environment_sk(name)
+    env = db.get_or_none(E, pk, sk)
+    if env is None:
+        return
+    shown = dict(env.provisioned or {})
+    shown[result["step"]] = {k: str(result[k])[:300] for k in SHOWN_RESULT if k in result}
+    db.update_fields(E, pk, sk, [E.provisioned.set(shown)], condition=E.pk.exists())
+
+
 def finalize(env: models.Environment) -> bool:
     """Remove a deprovisioned environment and uncount it, in one transaction."""
     with db.conditional() as write, db.transaction() as tx:

@@ -40,7 +40,8 @@ def _target(principal, cluster_id, email):
 def _change(cluster_id: str, email: str, appoint: bool) -> models.Cluster:
     key = (models.cluster_pk(cluster_id), models.CLUSTER_SK)
     access_key = (models.user_pk(email), f"{models.ACCESS_PREFIX}{cluster_id}")
-    for _ in range(TX_RETRIES):
+
+    def attempt() -> models.Cluster:
         cluster = models.Cluster.get(*key, consistent_read=True)
         if cluster.deleting:
             raise access_rules.cluster_not_found(cluster_id)
@@ -52,25 +53,19 @@ def _change(cluster_id: str, email: str, appoint: bool) -> models.Cluster:
             return cluster
         cluster.managers = json.dumps(sorted({*current, email} if appoint
                                              else set(current) - {email}))
-        try:
-            access = models.ClusterAccess.get(*access_key, consistent_read=True)
-        except models.ClusterAccess.DoesNotExist:
-            access = models.ClusterAccess(*access_key, cluster_id=cluster_id,
-                                          created_at=clock.now_iso())
+        access = db.get_or_none(models.ClusterAccess, *access_key) or models.ClusterAccess(
+            *access_key, cluster_id=cluster_id, created_at=clock.now_iso())
         access.role = MANAGER if appoint else MEMBER
         cluster.updated_at = clock.now_iso()
-        try:
-            with db.transaction() as tx:
-                tx.save(cluster)
-                if appoint or access_rules.memberships(access):
-                    tx.save(access)  # a demoted manager keeps their namespace memberships
-                elif access.version is not None:
-                    tx.delete(access)
-            return cluster
-        except Exception as exc:
-            if not db.condition_failed(exc):
-                raise
-    raise db.concurrent_change("The cluster's managers")
+        with db.transaction() as tx:
+            tx.save(cluster)
+            if appoint or access_rules.memberships(access):
+                tx.save(access)  # a demoted manager keeps their namespace memberships
+            elif access.version is not None:
+                tx.delete(access)
+        return cluster
+
+    return db.retry(attempt, "The cluster's managers", tries=TX_RETRIES)
 
 
 def appoint(principal: Principal, cluster_id: str, email: str) -> dict:

@@ -83,6 +83,8 @@ def _task_result(namespace_id: str, event: dict) -> str:
     if not ok:
         environments.record_agent_error(namespace_id, environment,
                                         str(event.get("error") or "the agent reported a failure"))
+    else:
+        environments.record_agent_result(namespace_id, environment, event.get("result"))
     return "task reported"
 
 

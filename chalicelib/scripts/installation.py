@@ -1,20 +1,33 @@
-"""The installation script: the Mendix Operator and Agent in one namespace.
+"""The installation script: the Mendix Operator (and, for a connected
+namespace, the Mendix Agent) in one namespace.
 
-Users paste this script into a bash terminal with administrator rights, so
-it runs in a subshell (a failure must not close their terminal) and every
-value in it is treated as hostile text.  Values used on a command line are
-``shlex.quote``d; the Kubernetes objects are rendered as JSON and fed to
-``apply -f -`` through a *quoted* heredoc, in which bash expands nothing.
-That also keeps the agent secret off every command line (``ps`` never shows
-it).  Every object is applied, never created blindly, so running the script
-again converges instead of failing.
+The bash lives in ``installation.sh`` next to this file, a complete script
+that shellcheck checks as it is; rendering replaces only its settings block
+(between ``# --- settings`` and ``# --- end of settings ---``) with this
+namespace's values.  Users paste the result into a bash terminal with
+administrator rights, so every value is treated as hostile text: each is
+``shlex.quote``d, and the Kubernetes objects are JSON in single quotes, fed
+to ``apply -f -`` through a builtin ``printf`` — so the agent secret never
+shows on a command line.  Every object is applied, never created blindly,
+so running the script again converges instead of failing.
+
+Both Deployments run real code from the one image (``agent/Dockerfile``):
+the agent (``python -m agent run``) and the operator (``python -m agent
+operator``, which keeps checking the operator configuration the agent
+applies).  A standalone namespace is not managed from Cluster Manager, so it
+gets the operator only: no agent, no agent secret — and the script says why.
 """
 import hashlib
 import json
+import re
 import shlex
+from pathlib import Path
 
 from chalicelib.domain.names import dns1123_problem
 
+TEMPLATE = Path(__file__).with_name("installation.sh")
+SETTINGS = re.compile(r"^# --- settings[^\n]*\n.*?^# --- end of settings ---\n",
+                      re.MULTILINE | re.DOTALL)
 SECRET_NAME = "mendix-agent-config"
 OPERATOR = "mendix-operator"
 AGENT = "mendix-agent"
@@ -32,6 +45,10 @@ CLIS = {
     },
 }
 
+WHY_NO_AGENT = ("Namespace {namespace} is standalone: its environments are managed with the "
+                "operator's own tools, not from Cluster Manager, so this script installs the "
+                "Mendix Operator only (no Mendix Agent, and no agent credentials).")
+
 ALL_VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"]
 READ_VERBS = ["get", "list", "watch"]
 RULES = [
@@ -42,187 +59,63 @@ RULES = [
     {"apiGroups": ["apps"], "resources": ["replicasets"], "verbs": READ_VERBS},
 ]
 
-_END = "MANIFEST"  # heredoc terminator; indented JSON never has such a line
-
 
 def render_installation_script(*, cluster_type: str, namespace: str, api_url: str,
-                               namespace_id: str, agent_secret: str, heartbeat_seconds: int,
-                               agent_image: str, operator_image: str) -> str:
+                               namespace_id: str, agent_secret: str | None,
+                               heartbeat_seconds: int, agent_image: str, operator_image: str,
+                               installation_type: str = "connected") -> str:
     if cluster_type not in CLIS:
         raise ValueError(f"cluster_type must be one of {sorted(CLIS)}, not {cluster_type!r}")
+    if installation_type not in ("connected", "standalone"):
+        raise ValueError(f"installation_type must be connected or standalone, not "
+                         f"{installation_type!r}")
     problem = dns1123_problem(namespace)
-    if problem:  # it also appears in comments and messages, so it must be plain
+    if problem:  # it also appears in messages, so it must be plain
         raise ValueError(f"namespace {namespace!r} {problem}")
     if isinstance(heartbeat_seconds, bool) or not isinstance(heartbeat_seconds, int) \
             or heartbeat_seconds < 1:
         raise ValueError(f"heartbeat_seconds must be a positive integer, not {heartbeat_seconds!r}")
     tool = CLIS[cluster_type]
-    config = {"CM_API_URL": api_url, "CM_NAMESPACE_ID": namespace_id,
-              "CM_AGENT_SECRET": agent_secret, "CM_HEARTBEAT_SECONDS": str(heartbeat_seconds)}
-    # A changed configuration must restart the agent (it reads its env once);
-    # an unchanged one must not, so the pod template carries the config's hash.
-    config_hash = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
-    cli = tool["cli"]
-    parts = [
-        _prologue(tool, namespace, agent_image, operator_image),
-        _check_cli(tool),
-        _check_login(tool),
-        _prepare_namespace(tool),
-        _apply(cli, f"Storing the agent's parameters in the Secret {SECRET_NAME}",
-               _secret(namespace, config)),
-        _apply(cli, "Granting the operator and the agent their permissions in the namespace",
-               _rbac(namespace)),
-        _apply(cli, f"Deploying {OPERATOR} ($OPERATOR_IMAGE)",
-               _deployment(namespace, OPERATOR, operator_image)),
-        _apply(cli, f"Deploying {AGENT} ($AGENT_IMAGE)",
-               _deployment(namespace, AGENT, agent_image, command=["python", "-m", "agent", "run"],
-                           env_secret=SECRET_NAME, config_hash=config_hash)),
-        _rollout(cli, OPERATOR),
-        _rollout(cli, AGENT),
-        _epilogue(),
-    ]
-    total = sum(part.startswith('step "') for part in parts)
-    return "\n".join(parts).replace("@TOTAL_STEPS@", str(total))
+    connected = installation_type == "connected"
+    values = {
+        "NAMESPACE": namespace, "CLI": tool["cli"], "PLACE": tool["place"],
+        "CLI_TITLE": tool["title"], "CLI_INSTALL_URL": tool["install"],
+        "OPERATOR_IMAGE": operator_image, "AGENT_IMAGE": agent_image if connected else "",
+        "INSTALL_AGENT": "yes" if connected else "no",
+        "WHY_NO_AGENT": "" if connected else WHY_NO_AGENT.format(namespace=namespace),
+        "ROLLOUT_TIMEOUT_SECONDS": str(ROLLOUT_TIMEOUT_SECONDS), "SECRET_NAME": SECRET_NAME,
+        "SECRET_MANIFEST": "{}", "AGENT_MANIFEST": "{}",
+        "RBAC_MANIFEST": _json(_rbac(namespace, (OPERATOR, AGENT) if connected else (OPERATOR,))),
+        "OPERATOR_MANIFEST": _json(_deployment(namespace, OPERATOR, operator_image,
+                                               command=["python", "-m", "agent", "operator"])),
+    }
+    if connected:
+        config = {"CM_API_URL": api_url, "CM_NAMESPACE_ID": namespace_id,
+                  "CM_AGENT_SECRET": agent_secret, "CM_HEARTBEAT_SECONDS": str(heartbeat_seconds)}
+        # A changed configuration must restart the agent (it reads its env once);
+        # an unchanged one must not, so the pod template carries the config's hash.
+        config_hash = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
+        values["SECRET_MANIFEST"] = _json(_secret(namespace, config))
+        values["AGENT_MANIFEST"] = _json(_deployment(
+            namespace, AGENT, agent_image, command=["python", "-m", "agent", "run"],
+            env_secret=SECRET_NAME, config_hash=config_hash))
+    settings = "# --- settings for this namespace (filled in by Cluster Manager) ---\n" + "".join(
+        _assign(name, value) for name, value in values.items()) + "# --- end of settings ---\n"
+    template = TEMPLATE.read_text()
+    assert len(SETTINGS.findall(template)) == 1, "installation.sh lost its settings block"
+    return SETTINGS.sub(lambda _m: settings, template)
 
 
-# --- bash ---------------------------------------------------------------------
-
-def _prologue(tool: dict, namespace: str, agent_image: str, operator_image: str) -> str:
-    return f"""#!/usr/bin/env bash
-# Cluster Manager installation script: installs the Mendix Operator and the
-# Mendix Agent into {tool["place"]} {namespace} with {tool["cli"]}.
-# Log in to the cluster first, then paste this script into bash.
-# Running it again is safe: every object is applied, so it converges.
-
-# A subshell: pasted into a terminal, a failure must neither close the
-# terminal nor leave "set -e" behind in it.
-(
-set -euo pipefail
-set -o errtrace  # run the ERR trap for failures inside functions too
-
-NAMESPACE={shlex.quote(namespace)}
-OPERATOR_IMAGE={shlex.quote(operator_image)}
-AGENT_IMAGE={shlex.quote(agent_image)}
-TOTAL_STEPS=@TOTAL_STEPS@
-STEP_NUMBER=0
-STEP="starting"
-HINT=""
-
-step() {{
-  STEP_NUMBER=$((STEP_NUMBER + 1))
-  STEP="$1"
-  HINT="${{2:-}}"
-  printf '[%s/%s] %s\\n' "$STEP_NUMBER" "$TOTAL_STEPS" "$STEP"
-}}
-
-say() {{
-  printf '      %s\\n' "$1"
-}}
-
-fail() {{
-  printf '\\nERROR: %s\\n' "$1" >&2
-  exit 1
-}}
-
-# shellcheck disable=SC2329  # it runs from the ERR trap (shellcheck misses that in a subshell)
-on_error() {{
-  local code=$?
-  printf '\\nERROR: step %s/%s "%s" failed (exit code %s).\\n' \\
-    "$STEP_NUMBER" "$TOTAL_STEPS" "$STEP" "$code" >&2
-  if [ -n "$HINT" ]; then
-    printf '%s\\n' "$HINT" >&2
-  fi
-  printf 'Fix the cause shown above and run this script again: re-running it is safe.\\n' >&2
-  exit "$code"
-}}
-trap on_error ERR
-"""
+def _assign(name: str, value: str) -> str:
+    quoted = shlex.quote(value)
+    # single-quoted text is data: "$" or "`" in it must not expand, and doesn't
+    inert = "# shellcheck disable=SC2016  # data, not an expression\n" if any(
+        c in value for c in "$`") else ""
+    return f"{inert}{name}={quoted}\n"
 
 
-def _check_cli(tool: dict) -> str:
-    cli = tool["cli"]
-    return f"""step "Checking that {cli} is installed"
-if ! command -v {cli} >/dev/null 2>&1; then
-  fail "{tool["title"]} is not installed or not on your PATH.
-Install it (see {tool["install"]}), log in to your cluster, then run this script again."
-fi
-say "using $(command -v {cli})"
-"""
-
-
-def _check_login(tool: dict) -> str:
-    if tool["cli"] == "oc":
-        return """step "Checking that you are logged in to OpenShift"
-if ! user=$(oc whoami 2>&1); then
-  fail "You are not logged in to OpenShift (oc whoami: $user).
-Log in first, e.g. oc login --token=<token> --server=https://api.<your-cluster>:6443
-(OpenShift console: your user name > Copy Login Command > Display Token), then run this script again."
-fi
-say "logged in as $user"
-"""
-    # `auth can-i` works for every authenticated user (a self-review), so an
-    # answer of yes/no proves the login; anything else is a connection error.
-    return """step "Checking that you are logged in to the cluster"
-access=$(kubectl auth can-i create deployments --namespace "$NAMESPACE" 2>&1) || true
-case "$access" in
-  yes)
-    say "logged in; you may create deployments in namespace $NAMESPACE"
-    ;;
-  no)
-    fail "You are logged in, but your account may not create deployments in namespace $NAMESPACE.
-The installation needs administrator rights: log in as a cluster administrator, then run this script again."
-    ;;
-  *)
-    fail "kubectl cannot reach the cluster, or you are not logged in:
-$access
-Log in first, e.g. kubectl config use-context <your-cluster> (EKS: aws eks update-kubeconfig --name <cluster>), then run this script again."
-    ;;
-esac
-"""
-
-
-def _prepare_namespace(tool: dict) -> str:
-    cli, place = tool["cli"], tool["place"]
-    create = ('oc new-project "$NAMESPACE" --skip-config-write >/dev/null' if cli == "oc"
-              else 'kubectl create namespace "$NAMESPACE" >/dev/null')
-    return f"""step "Preparing {place} $NAMESPACE"
-if lookup=$({cli} get {place} "$NAMESPACE" -o name 2>&1); then
-  say "using the existing {place} $NAMESPACE"
-elif [[ "$lookup" == *NotFound* ]]; then
-  {create}
-  say "created {place} $NAMESPACE"
-else
-  fail "Cannot read {place} $NAMESPACE:
-$lookup
-If it belongs to someone else, ask for administrator rights on it, then run this script again."
-fi
-"""
-
-
-def _apply(cli: str, title: str, manifest: dict) -> str:
-    text = json.dumps(manifest, indent=2)
-    assert f"\n{_END}\n" not in f"\n{text}\n"
-    return f"""step "{title}"
-{cli} apply --namespace "$NAMESPACE" -f - <<'{_END}'
-{text}
-{_END}
-"""
-
-
-def _rollout(cli: str, name: str) -> str:
-    hint = (f"See why: {cli} get pods --namespace $NAMESPACE; "
-            f"{cli} describe deployment/{name} --namespace $NAMESPACE; "
-            f"{cli} logs deployment/{name} --namespace $NAMESPACE")
-    return f"""step "Waiting for {name} to be ready (up to {ROLLOUT_TIMEOUT_SECONDS} s)" "{hint}"
-{cli} rollout status deployment/{name} --namespace "$NAMESPACE" --timeout={ROLLOUT_TIMEOUT_SECONDS}s
-"""
-
-
-def _epilogue() -> str:
-    return """printf '\\nThe Mendix Operator and the Mendix Agent are running in %s.\\n' "$NAMESPACE"
-echo "Installation Successful"
-)
-"""
+def _json(manifest: dict) -> str:
+    return json.dumps(manifest, indent=2)
 
 
 # --- Kubernetes objects ----------------------------------------------------------
@@ -238,11 +131,10 @@ def _secret(namespace: str, config: dict) -> dict:
             "metadata": _metadata(namespace, SECRET_NAME), "stringData": config}
 
 
-def _rbac(namespace: str) -> dict:
-    """Each of the two gets its own ServiceAccount, Role and RoleBinding,
-    limited to this namespace."""
+def _rbac(namespace: str, names: tuple) -> dict:
+    """Each gets its own ServiceAccount, Role and RoleBinding, limited to this namespace."""
     items = []
-    for name in (OPERATOR, AGENT):
+    for name in names:
         meta = _metadata(namespace, name)
         items += [
             {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta},
@@ -255,14 +147,16 @@ def _rbac(namespace: str) -> dict:
     return {"apiVersion": "v1", "kind": "List", "items": items}
 
 
-def _deployment(namespace: str, name: str, image: str, *, command: list | None = None,
+def _deployment(namespace: str, name: str, image: str, *, command: list,
                 env_secret: str | None = None, config_hash: str | None = None) -> dict:
-    container = {"name": name, "image": image,
+    container = {"name": name, "image": image, "command": command,
+                 "env": [{"name": "CM_NAMESPACE",
+                          "valueFrom": {"fieldRef": {"fieldPath": "metadata.namespace"}}}],
                  "resources": {"requests": {"cpu": "50m", "memory": "64Mi"},
                                "limits": {"memory": "256Mi"}},
-                 "securityContext": {"allowPrivilegeEscalation": False}}
-    if command:
-        container["command"] = command
+                 "securityContext": {"allowPrivilegeEscalation": False, "runAsNonRoot": True,
+                                     "readOnlyRootFilesystem": True,
+                                     "capabilities": {"drop": ["ALL"]}}}
     if env_secret:
         container["envFrom"] = [{"secretRef": {"name": env_secret}}]
     template_meta = {"labels": {"app.kubernetes.io/name": name}}

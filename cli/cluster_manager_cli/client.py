@@ -34,15 +34,22 @@ def token_expired(token: str) -> bool:
 class Api:
     def __init__(self, url: str, token: str | None, *, profile: str = "default",
                  verbose: bool = False):
-        import requests
+        import threading
 
         self.url = url.rstrip("/")
         self.token = token
         self.profile = profile
         self.verbose = verbose
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = "cluster-manager-cli/1.0"
-        self.writes = 0
+        self._local = threading.local()  # one HTTP session per thread (apply reads in parallel)
+
+    @property
+    def session(self):
+        if not hasattr(self._local, "session"):
+            import requests
+
+            self._local.session = requests.Session()
+            self._local.session.headers["User-Agent"] = "cluster-manager-cli/1.0"
+        return self._local.session
 
     def path(self, template: str, **params) -> str:
         return template.format(**{k: quote(str(v), safe="@:") for k, v in params.items()})
@@ -74,8 +81,6 @@ class Api:
                 reason = f"no answer within {TIMEOUT} s"
             raise CliError(f"Cannot reach the API at {self.url} ({reason}); check --api-url / "
                            "CM_API_URL and that the server is running.") from None
-        if method != "GET":
-            self.writes += 1
         if self.verbose:
             took = (time.monotonic() - started) * 1000
             print(f"cm: {method} {path} → {resp.status_code} ({took:.0f} ms)", file=sys.stderr)

@@ -104,10 +104,21 @@ def clusters_update(state, cluster_ref, name, description):
          columns=CLUSTER_COLUMNS, id_key="cluster_id")
 
 
+WITH_ENVIRONMENTS = click.option(
+    "--with-environments", is_flag=True,
+    help="Remove it even though it has environments: they keep running on the platform and "
+         "nothing is deprovisioned (the API's ?confirm=true).")
+
+
+def _confirmed(with_environments: bool) -> dict | None:
+    return {"confirm": "true"} if with_environments else None
+
+
 @leaf(clusters, "delete")
 @click.argument("cluster_ref", metavar="CLUSTER")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def clusters_delete(state, cluster_ref, yes):
+@WITH_ENVIRONMENTS
+def clusters_delete(state, cluster_ref, yes, with_environments):
     """Remove a cluster and everything under it from the manager (the platform is untouched).
 
     \b
@@ -116,8 +127,9 @@ def clusters_delete(state, cluster_ref, yes):
     api = state.api()
     cluster_id = cid(state, cluster_ref)
     confirm(yes, f"Remove cluster {cluster_ref!r} and all its namespaces from the manager?")
-    emit(state, api.delete(api.path(P.CLUSTER, cluster=cluster_id)), id_key="cluster_id",
-         columns=["cluster_id", "deleted", "message"])
+    emit(state, api.delete(api.path(P.CLUSTER, cluster=cluster_id),
+                           params=_confirmed(with_environments)),
+         id_key="cluster_id", columns=["cluster_id", "deleted", "message"])
 
 
 # --- namespaces -----------------------------------------------------------------
@@ -167,7 +179,8 @@ def namespaces_create(state, cluster_ref, name, installation_type):
 @leaf(namespaces, "delete", "cluster")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def namespaces_delete(state, cluster_ref, name, yes):
+@WITH_ENVIRONMENTS
+def namespaces_delete(state, cluster_ref, name, yes, with_environments):
     """Remove a namespace from the manager (refused while it has environments).
 
     \b
@@ -175,7 +188,7 @@ def namespaces_delete(state, cluster_ref, name, yes):
     """
     path = ns_path(state, P.NAMESPACE, cluster_ref, name)
     confirm(yes, f"Remove namespace {name!r} from the manager?")
-    state.api().delete(path)
+    state.api().delete(path, params=_confirmed(with_environments))
     if not state.quiet and state.output == "table":
         note(f"namespace {name} removed")
 

@@ -97,6 +97,25 @@ class Planner:
         if self.cluster:
             path = self.api.path(P.NAMESPACES, cluster=self.cluster["cluster_id"])
             self.namespaces = {ns["name"]: ns for ns in self.api.all_pages(path)}
+        self.current = self.read_namespaces()
+
+    def read_namespaces(self) -> dict:
+        """What the file manages of each existing namespace, read in parallel (GETs only)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        wanted = []
+        for ns in self.desired["namespaces"]:
+            if ns["name"] not in self.namespaces:
+                continue
+            if ns["configuration"] is not None or ns["plans"] is not None:
+                wanted.append((ns["name"], "configuration"))
+            wanted += [(ns["name"], part) for part in ("operate", "members")
+                       if ns[part] is not None]
+        if not wanted:
+            return {}
+        with ThreadPoolExecutor(max_workers=min(8, len(wanted))) as pool:
+            return dict(zip(wanted, pool.map(lambda job: self.ns_read(*job), wanted),
+                            strict=True))
 
     def ns_read(self, name: str, what: str):
         where = {"cluster": self.cluster["cluster_id"], "namespace": name}
@@ -174,19 +193,16 @@ class Planner:
                            "namespace instead.", USAGE)
         else:
             self.changes.append(Change("unchanged", f"namespace {name}"))
-        exists = current is not None
-        config = self.ns_read(name, "configuration") if exists and (
-            ns["configuration"] is not None or ns["plans"] is not None) else None
+        config = self.current.get((name, "configuration"))
         for section, want in (ns["configuration"] or {}).items():
             have = (config or {}).get("sections", {}).get(section)
             self.plan_section(name, section, want, have)
         if ns["plans"] is not None:
             self.plan_plans(name, ns["plans"], (config or {}).get("plans", []))
         if ns["operate"] is not None:
-            current_urls = self.ns_read(name, "operate") if exists else None
-            self.plan_operate(name, ns["operate"], current_urls)
+            self.plan_operate(name, ns["operate"], self.current.get((name, "operate")))
         if ns["members"] is not None:
-            self.plan_members(name, ns["members"], self.ns_read(name, "members") if exists else [])
+            self.plan_members(name, ns["members"], self.current.get((name, "members"), []))
 
     def plan_section(self, ns: str, section: str, want: dict, have: dict | None):
         what = f"{ns} {section}"

@@ -97,6 +97,16 @@ class ApiStack(Stack):
     def discard_package(self) -> None:
         self.api.discard_package()
 
+    def _agent_image(self) -> str:
+        """The configured image, else the one this app builds (agent/Dockerfile)."""
+        if self.config.agent_image:
+            return self.config.agent_image
+        if getattr(self, "agent_image", None) is None:
+            from infra.stacks.agent_image import AgentImage
+
+            self.agent_image = AgentImage(self, "AgentImage")
+        return self.agent_image.image_uri
+
     # --- environment (the only way names reach the code) ---------------------------
     def _environment(self) -> dict:
         c = self.config
@@ -111,8 +121,8 @@ class ApiStack(Stack):
             **self.data.jwt_settings(),
             "HEARTBEAT_SECONDS": str(c.heartbeat_seconds),
             "COMMAND_TIMEOUT_SECONDS": str(c.command_timeout_seconds),
-            "AGENT_IMAGE": c.agent_image,
-            "OPERATOR_IMAGE": c.operator_image,
+            "AGENT_IMAGE": self._agent_image(),
+            "OPERATOR_IMAGE": c.operator_image or self._agent_image(),
         }
         if self.state_machine is not None:
             env["STATE_MACHINE_ARN"] = self.state_machine.state_machine.state_machine_arn

@@ -15,8 +15,9 @@ DEFAULTS = {
     "oidc_audience": "",
     "oidc_jwks_url": "",  # default: <issuer>/.well-known/jwks.json
     "cognito_mfa": "required",  # required | optional
-    "agent_image": "ghcr.io/cluster-manager/agent:1.0.0",
-    "operator_image": "ghcr.io/cluster-manager/operator:1.0.0",
+    # empty: the image this app builds from agent/Dockerfile into the account's ECR
+    "agent_image": "",
+    "operator_image": "",  # empty: the agent's image (python -m agent operator)
     "heartbeat_seconds": 30,
     "command_timeout_seconds": 600,
     "log_retention_days": 30,

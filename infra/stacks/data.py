@@ -1,5 +1,5 @@
 """The stateful stack: what must survive a tear-down of everything else."""
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import Aws, CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
@@ -18,7 +18,7 @@ class DataStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.config = config
         self.table = self._table()
-        self.user_pool = self.user_pool_client = None
+        self.user_pool = self.user_pool_client = self.user_pool_domain = None
         if not config.external_oidc:
             self._cognito()
 
@@ -70,10 +70,21 @@ class DataStack(Stack):
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        # The managed login pages the console signs in through (code + PKCE).
+        self.user_pool_domain = pool.add_domain("Login", cognito_domain=cognito.CognitoDomainOptions(
+            domain_prefix=f"{self.config.prefix}{Aws.ACCOUNT_ID}"))
+        console = self.config.console_url.rstrip("/")
+        oauth = {"o_auth": cognito.OAuthSettings(
+            flows=cognito.OAuthFlows(authorization_code_grant=True),
+            scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+            callback_urls=[f"{console}/callback"], logout_urls=[f"{console}/signed-out"]),
+            "supported_identity_providers": [cognito.UserPoolClientIdentityProvider.COGNITO],
+        } if console else {"disable_o_auth": True}  # known after the first deploy (README)
         client = pool.add_client(
             "ApiClient",
             generate_secret=False,  # a public client: the portal, the CLI
             auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
+            **oauth,
             prevent_user_existence_errors=True,
             id_token_validity=Duration.hours(1),
             access_token_validity=Duration.hours(1),

@@ -35,13 +35,14 @@ class AgentProcess:
     """One run of the agent; its log (stderr) goes to DIR/../<name>.log, not a
     pipe, so a long run never blocks on a full pipe."""
 
-    def __init__(self, params: dict, directory: Path, *args: str, name: str = "agent"):
+    def __init__(self, params: dict, directory: Path, *args: str, name: str = "agent",
+                 env: dict | None = None):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.log_path = self.directory.parent / f"{self.directory.name}-{name}.log"
         env = {"PATH": os.environ["PATH"], "PYTHONUNBUFFERED": "1",
                "CM_API_URL": params["api_url"], "CM_NAMESPACE_ID": params["namespace_id"],
-               "CM_AGENT_SECRET": params["agent_secret"]}
+               "CM_AGENT_SECRET": params["agent_secret"], **(env or {})}
         self._log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "agent", "run", "--simulate", str(self.directory), *args],

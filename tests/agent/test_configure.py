@@ -113,18 +113,22 @@ FAKE = textwrap.dedent("""\
         return os.path.join(state, kind.lower() + "." + name + ".json")
     if argv[0] == "apply":
         doc = json.loads(stdin)
+        if doc["kind"] == "Secret":  # the API server stores stringData as base64 data
+            import base64
+            doc["data"] = {{k: base64.b64encode(v.encode()).decode()
+                           for k, v in doc.pop("stringData", {{}}).items()}}
         with open(path(doc["kind"], doc["metadata"]["name"]), "w") as f:
             json.dump(doc, f)
         print("%s/%s" % (doc["kind"].lower(), doc["metadata"]["name"]))
-    elif argv[:2] == ["get", "configmap"]:
-        if os.path.exists(path("configmap", argv[2])):
-            print(open(path("configmap", argv[2])).read())
+    elif argv[0] == "get" and argv[1] in ("configmap", "secret"):
+        if os.path.exists(path(argv[1], argv[2])):
+            print(open(path(argv[1], argv[2])).read())
         elif "--ignore-not-found" not in argv:
             sys.exit(print('Error from server (NotFound)', file=sys.stderr) or 1)
-    elif argv[:2] == ["delete", "configmap"]:
-        if os.path.exists(path("configmap", argv[2])):
-            os.remove(path("configmap", argv[2]))
-            print('configmap "%s" deleted' % argv[2])
+    elif argv[0] == "delete" and argv[1] in ("configmap", "secret"):
+        if os.path.exists(path(argv[1], argv[2])):
+            os.remove(path(argv[1], argv[2]))
+            print('%s "%s" deleted' % (argv[1], argv[2]))
     elif argv[:2] == ["get", "deployment"]:
         print("deployment.apps/mendix-operator")
     else:
@@ -182,53 +186,68 @@ def test_kubectl_configure_failure_is_clean(kube, monkeypatch):
     assert not outcome.ok and "simulated failure of apply" in outcome.error
 
 
-def test_kubectl_provisions_and_deprovisions_a_configmap_per_step(kube):
+def test_kubectl_keeps_connection_details_in_a_secret_per_step(kube):
+    """The Secret's mechanics with a stand-in provisioner (the real ones, against
+    real servers, are in test_provisioners.py)."""
+
+    executor = KubectlExecutor()
+    target = Target("team-a", "kubernetes", "01jabcdefghjkmnpqrstvwxyz0")
+    details = {"type": "postgres", "host": "db", "port": 5432, "user": "u", "password": "pw-XYZ"}
+    executor.store_details("shop", "database", target, details)
+    secret = kube.object("secret", "mendix-env-shop-database")
+    assert secret["metadata"]["labels"]["cluster-manager.io/environment"] == "shop"
+    assert executor.load_details("shop", "database", target) == details
+    assert not any("pw-XYZ" in " ".join(c["argv"]) for c in kube.calls())  # stdin only
+    assert executor.remove_details("shop", "database", target) is True
+    assert kube.object("secret", "mendix-env-shop-database") is None
+    assert executor.remove_details("shop", "database", target) is False
+    assert executor.load_details("shop", "database", target) is None
+
+
+def test_kubectl_ephemeral_step_creates_nothing_and_says_so(kube):
     from agent.commands import Task
 
-    plans = {"database": {"name": "pg", "type": "postgres", "secret_ref": REF}}
+    plans = {"database": {"name": "mem", "type": "ephemeral", "secret_ref": None}}
     executor = KubectlExecutor()
     outcome = executor.run_task(Task("t1", "provision", "database", "shop", 1, plans), TARGET)
-    assert outcome.ok and outcome.result["configmap"] == "mendix-env-shop-database"
-    configmap = kube.object("configmap", "mendix-env-shop-database")
-    assert configmap["metadata"]["labels"]["cluster-manager.io/environment"] == "shop"
-    assert json.loads(configmap["data"]["plan.json"]) == plans["database"]
+    assert outcome.ok and "nothing is created outside the namespace" in outcome.result["note"]
     assert executor.run_task(Task("t1", "provision", "database", "shop", 1, plans), TARGET) == outcome
-    assert len(kube.calls()) == 1  # same token: not run again
+    assert kube.object("secret", "mendix-env-shop-database") is None
     gone = executor.run_task(Task("t2", "deprovision", "database", "shop", 1, plans), TARGET)
-    assert gone.ok and gone.result["removed"] is True
-    assert kube.object("configmap", "mendix-env-shop-database") is None
-    assert kube.calls()[-1]["argv"] == ["delete", "configmap", "mendix-env-shop-database",
-                                        "--ignore-not-found", "-n", "team-a"]
-    absent = executor.run_task(Task("t3", "deprovision", "database", "shop", 1, plans), TARGET)
-    assert absent.ok and absent.result["removed"] is False
+    assert gone.ok and gone.result["removed"] is False
 
 
-def test_kubectl_provisioning_failure_is_answered_with_kubectls_words(kube, monkeypatch):
+def test_kubectl_failure_is_answered_with_kubectls_words(kube, monkeypatch):
     from agent.commands import Task
 
-    monkeypatch.setenv("FAKE_FAIL", "apply")
+    monkeypatch.setenv("FAKE_FAIL", "get secret")
     outcome = KubectlExecutor().run_task(
-        Task("t1", "provision", "storage", "shop", 2, {"storage": {"name": "s"}}), TARGET)
-    assert not outcome.ok and "simulated failure of apply" in outcome.error
+        Task("t1", "provision", "storage", "shop", 2,
+             {"storage": {"name": "s", "type": "ephemeral"}}), TARGET)
+    assert not outcome.ok and "simulated failure of get" in outcome.error
 
 
 def test_openshift_uses_oc_for_tasks_too(kube):
     from agent.commands import Task
 
     KubectlExecutor().run_task(Task("t1", "provision", "storage", "shop", 1,
-                                    {"storage": {"name": "s"}}), Target("team-a", "openshift"))
+                                    {"storage": {"name": "s", "type": "ephemeral"}}),
+                               Target("team-a", "openshift"))
     assert kube.calls()[0]["cli"] == "oc"
 
 
-def test_kubectl_that_hangs_is_an_executor_error(kube, tmp_path, monkeypatch):
+def test_kubectl_that_hangs_is_an_executor_error_or_a_failed_attempt(kube, tmp_path, monkeypatch):
     from agent.commands import Task
     from agent.executors import ExecutorError
 
     slow = tmp_path / "bin" / "kubectl"
     slow.write_text(f"#!{sys.executable}\nimport time; time.sleep(5)\n")
+    outcome = KubectlExecutor(timeout=0.5).run_task(
+        Task("t1", "provision", "storage", "shop", 1,
+             {"storage": {"name": "s", "type": "ephemeral"}}), TARGET)
+    assert not outcome.ok and "did not answer" in outcome.error  # answered: the workflow retries
     with pytest.raises(ExecutorError, match="did not answer"):
-        KubectlExecutor(timeout=0.5).run_task(
-            Task("t1", "provision", "storage", "shop", 1, {"storage": {"name": "s"}}), TARGET)
+        KubectlExecutor(timeout=0.5).execute(Command("c1", "ping", {}), TARGET)
 
 
 def test_describe_plan_reads_the_applied_configuration_without_secrets():

@@ -26,7 +26,8 @@ def fault_cli(*args, env=None):
 
 def attempt(executor, n, step="database", type="provision"):
     return executor.run_task(Task(f"tok-{type}-{step}-{n}", type, step, "shop", n,
-                                  {"database": {"name": "pg"}, "storage": {"name": "s"}}), TARGET)
+                                  {"database": {"name": "pg", "type": "ephemeral"},
+                                   "storage": {"name": "s", "type": "ephemeral"}}), TARGET)
 
 
 def test_no_file_injects_nothing(tmp_path):

@@ -18,8 +18,9 @@ from agent.poller import Poller
 from agent.session import Target
 from tests.agent.sqs_helpers import of_type, queue_is_empty, read_events
 
-PLANS = {"database": {"name": "pg", "type": "postgres", "host": "db.example.com", "port": 5432,
-                      "secret_ref": "arn:aws:secretsmanager:us-east-1:1:secret:pg"},
+# Ephemeral plans: the task mechanics without a server (tests/agent/test_provisioners.py
+# provisions real databases and buckets).
+PLANS = {"database": {"name": "mem", "type": "ephemeral", "secret_ref": None},
          "storage": {"name": "files", "type": "ephemeral", "secret_ref": None}}
 TARGET = Target("team-a", "kubernetes")
 
@@ -191,3 +192,21 @@ def test_timings_are_recorded_only_when_asked(sqs, queues, holder, tmp_path):
     timing = json.loads(line)
     assert timing["kind"] == "task" and timing["type"] == "provision/database"
     assert 0 <= timing["answered"] - timing["received"] < 5
+
+
+def test_a_task_whose_attempt_has_timed_out_is_not_run(sqs, queues, holder, tmp_path):
+    """Same class as issue 12 item 5: the workflow gave up on this attempt (its token is
+    dead, a retry may already be under way), so a late delivery must not run it."""
+    executor = SimulateExecutor(tmp_path)
+    send_task(sqs, queues.commands, task_body(env="late", issued_at="2026-01-01T00:00:00.000Z",
+                                              timeout_seconds=20))
+    make_poller(holder, executor).poll_once()
+    assert queue_is_empty(sqs, queues.commands)
+    assert not (tmp_path / "environments" / "late").exists()
+    assert results(sqs, queues, seconds=2) == []
+    fresh = task_body(env="fresh", issued_at=time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                      timeout_seconds=20)
+    send_task(sqs, queues.commands, fresh)
+    make_poller(holder, executor).poll_once()
+    assert results(sqs, queues)[0]["ok"] is True
+    assert (tmp_path / "environments" / "fresh").exists()

@@ -184,7 +184,7 @@ def test_export_then_apply_round_trips_with_no_changes(via_proxy, proxy, tmp_pat
     assert "TEAM_A_PG_PASSWORD" in result.err
     env = {"TEAM_A_PG_PASSWORD": "pg-pw-2", "TEAM_A_REGISTRY_SECRET": "reg-secret-1"}
     proxy.reset()
-    again = via_proxy.ok("apply", "-f", target, "--prune", env=env)
+    again = via_proxy.ok("apply", "-f", "-", "--prune", env=env, input=text)  # from stdin
     assert "No changes" in again.out, again
     assert proxy.writes() == []
     wrong = via_proxy.ok("apply", "-f", target, "--dry-run",

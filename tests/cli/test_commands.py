@@ -229,3 +229,12 @@ def test_shell_completion(cli):
     words = cli.ok("clusters", env={"_CLUSTER_MANAGER_COMPLETE": "bash_complete",
                                     "COMP_WORDS": "cluster-manager clus", "COMP_CWORD": "1"})
     assert "clusters" in words.out
+
+
+def test_catalogue_as_the_api_serves_it(cli):
+    served = cli.ok("catalogue", "-o", "json").json()
+    kinds = {p["kind"] for p in served["plans"]}
+    assert kinds == {"database", "storage"}
+    table = cli.ok("catalogue").out
+    assert "plan database/postgres" in table and "password*" in table
+    assert "proxy enabled=True" in table

@@ -94,3 +94,14 @@ def test_on_a_terminal_the_progress_line_is_redrawn_in_place(cli, agent_ns):
     assert child.exitstatus == 0, child.before
     assert "\r\x1b[K" in child.before  # one line, rewritten (not a new line per poll)
     assert "succeeded" in child.before
+
+
+def test_removing_a_namespace_with_environments_needs_with_environments(cli, agent_ns):
+    """Last in this module: it removes the shared namespace (its environments stay on
+    the platform, nothing is deprovisioned)."""
+    cluster = agent_ns.args[:2]
+    refused = cli("namespaces", "delete", *cluster, "apps", "--yes")
+    assert refused.code == 1 and "confirm" in refused.err, refused
+    removed = cli("namespaces", "delete", *cluster, "apps", "--yes", "--with-environments")
+    assert removed.code == 0, removed
+    assert "apps" not in cli.ok("namespaces", "list", *cluster, "-q").out.split()

@@ -39,6 +39,7 @@ MANAGE_NS = expect(200, 403, 403, 403, 404)
 MATRIX = {
     ("GET", "/openapi.json"): expect(200, 200, 200, 200, 200, anonymous=200, agent=200),
     ("POST", "/agent/session"): expect(401, 401, 401, 401, 401),
+    ("POST", "/agent/secrets"): expect(401, 401, 401, 401, 401),
     ("GET", "/roles"): EVERYONE,
     ("GET", "/catalogue"): EVERYONE,
     ("POST", "/clusters"): expect(201, 201, 201, 201, 201),
@@ -132,6 +133,9 @@ def fresh(name):
 # Request bodies by route; a callable gets the actor (names must be fresh per call).
 BODIES = {
     ("POST", "/agent/session"): {"namespace_id": "0" * 26, "secret": "cma_wrong"},
+    # a user's token is no agent credential
+    ("POST", "/agent/secrets"): {"namespace_id": "0" * 26, "secret": "cma_wrong",
+                                 "secret_ref": "any"},
     ("POST", "/clusters"): {"name": "mine", "type": "kubernetes"},
     ("PATCH", "/clusters/{cluster_id}"): {"description": "edited"},
     ("POST", NS): lambda actor: {"name": fresh("ns"), "installation_type": "standalone"},

@@ -18,7 +18,7 @@ MISSING = [name for name in ("aws_cdk", "constructs", "cdk_nag", "cfnlint")
            if importlib.util.find_spec(name) is None]
 
 CONTEXT = {"stage": "test", "alarm_email": "ops@example.com",
-           "mail_from": "no-reply@example.com"}
+           "mail_from": "no-reply@example.com", "console_url": "https://console.example.com"}
 STAGE = CONTEXT["stage"]
 PREFIX = f"cluster-manager-{STAGE}-"
 
@@ -48,6 +48,7 @@ class Assembly:
                 self.templates[name] = json.loads(file.read_text())
         self.data = next(t for n, t in self.templates.items() if n.endswith("-Data"))
         self.api = next(t for n, t in self.templates.items() if n.endswith("-Api"))
+        self.console = next(t for n, t in self.templates.items() if n.endswith("-Console"))
 
     @staticmethod
     def resources(template: dict, type_: str) -> dict:

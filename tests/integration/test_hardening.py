@@ -308,3 +308,31 @@ def test_an_invitation_racing_the_namespace_delete_leaves_nothing(alice, ns, mon
                        role="developer", rights=None, base_url="http://api.example.com")
     assert err.value.status in (404, 409)
     assert list(models.Item.query(models.namespace_pk(ns.namespace_id))) == []
+
+
+def test_a_provisioning_task_says_when_its_attempt_times_out(alice, apps):
+    """The agent refuses a task delivered after its attempt timed out (same class as
+    item 5); the workflow's message gives it what it needs to know."""
+    import time
+
+    import boto3
+
+    from chalicelib import queues, settings
+    from chalicelib.domain import environments
+
+    environments.create(alice, apps.cluster_id, "apps", name="timed", app=None,
+                        database_plan="db", storage_plan="files")
+    sqs, task = boto3.client("sqs"), None
+    deadline = time.monotonic() + 30
+    while task is None and time.monotonic() < deadline:
+        for m in sqs.receive_message(QueueUrl=queues.url(queues.command_queue_name(
+                apps.namespace_id)), WaitTimeSeconds=2).get("Messages", []):
+            body = json.loads(m["Body"])
+            if "task_token" in body:
+                task = body
+    assert task is not None, "no task arrived"
+    assert task["timeout_seconds"] == settings.provisioning_retry()["attempt_timeout_seconds"]
+    from agent.commands import _parse_time  # what the agent makes of it (AWS: …000Z)
+
+    issued = _parse_time(task["issued_at"])
+    assert issued is not None and issued <= clock.now()

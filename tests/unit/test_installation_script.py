@@ -286,3 +286,42 @@ def test_bad_arguments_are_refused():
         render_installation_script(cluster_type="kubernetes", **{**PARAMS, "namespace": "Team A"})
     with pytest.raises(ValueError, match="heartbeat"):
         render_installation_script(cluster_type="kubernetes", **{**PARAMS, "heartbeat_seconds": 0})
+
+
+def test_the_script_file_in_the_repository_is_shellcheck_clean():
+    from chalicelib.scripts.installation import TEMPLATE
+
+    out = subprocess.run([SHELLCHECK, "--severity=style", str(TEMPLATE)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("cluster_type", ["openshift", "kubernetes"])
+def test_standalone_gets_the_operator_only_and_is_told_why(fake, cluster_type, tmp_path):
+    run = fake(cluster_type, params={"installation_type": "standalone"})
+    assert run.rc == 0, run.stderr
+    assert "is standalone" in run.stdout and "no Mendix Agent" in run.stdout
+    rbac, operator = run.applied()
+    assert {i["metadata"]["name"] for i in rbac["items"]} == {"mendix-operator"}
+    assert operator["metadata"]["name"] == "mendix-operator"
+    assert [a for a in run.argvs if a[0] == "rollout"] == [
+        ["rollout", "status", "deployment/mendix-operator", "--namespace", NS, "--timeout=300s"]]
+    assert "[6/6]" in run.stdout and run.stdout.splitlines()[-1] == "Installation Successful"
+    script = render_installation_script(cluster_type=cluster_type,
+                                        **{**PARAMS, "installation_type": "standalone"})
+    assert PARAMS["agent_secret"] not in script and "mendix-agent-config" not in script.split(
+        "# --- end of settings ---")[0].split("SECRET_NAME=")[0]
+    assert "CM_AGENT_SECRET" not in script
+    out = subprocess.run([SHELLCHECK, "--severity=style", "-"], input=script,
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout
+
+
+def test_both_deployments_run_real_code_from_the_agent_image(fake):
+    run = fake("kubernetes")
+    *_, operator, agent = run.applied()
+    commands = [d["spec"]["template"]["spec"]["containers"][0]["command"] for d in (operator, agent)]
+    assert commands == [["python", "-m", "agent", "operator"], ["python", "-m", "agent", "run"]]
+    for deployment in (operator, agent):
+        security = deployment["spec"]["template"]["spec"]["containers"][0]["securityContext"]
+        assert security["runAsNonRoot"] is True and security["allowPrivilegeEscalation"] is False
