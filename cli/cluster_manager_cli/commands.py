@@ -526,6 +526,19 @@ def _after_wait(state, code, item, columns):
     sys.exit(code)
 
 
+def _environment_outcome(state, api, item, where: tuple, wait: bool, timeout: float,
+                         gone_ok: bool = False):
+    """Show the environment as answered, or wait for its final state (``where`` is
+    cluster id, namespace, name) and exit with that state's code."""
+    from cluster_manager_cli import waiting
+
+    if not wait:
+        emit(state, item, columns=ENV_COLUMNS, id_key="name")
+        return
+    code, item = waiting.environment(api, *where, gone_ok=gone_ok, timeout=timeout)
+    _after_wait(state, code, item, ENV_COLUMNS)
+
+
 WAIT = click.option("--wait", is_flag=True, help="Show progress until it ends; exit 0 when it "
                                                  "succeeds, 1 when it fails.")
 TIMEOUT = click.option("--timeout", type=float, default=900, show_default=True,
@@ -567,7 +580,7 @@ def environments_create(state, cluster_ref, namespace, name, database_plan, stor
     Example:  cluster-manager environments create -c prod -n team-a shop \\
                   --database-plan pg --storage-plan files --wait
     """
-    from cluster_manager_cli import resolve, waiting
+    from cluster_manager_cli import resolve
 
     api = state.api()
     cluster_id = resolve.cluster_id(api, cluster_ref)
@@ -575,11 +588,7 @@ def environments_create(state, cluster_ref, namespace, name, database_plan, stor
     if app:
         body["app"] = app
     item = api.post(api.path(P.ENVIRONMENTS, cluster=cluster_id, namespace=namespace), body)
-    if not wait:
-        emit(state, item, columns=ENV_COLUMNS, id_key="name")
-        return
-    code, item = waiting.environment(api, cluster_id, namespace, name, timeout=timeout)
-    _after_wait(state, code, item, ENV_COLUMNS)
+    _environment_outcome(state, api, item, (cluster_id, namespace, name), wait, timeout)
 
 
 @leaf(environments, "delete", "namespace")
@@ -593,18 +602,14 @@ def environments_delete(state, cluster_ref, namespace, name, yes, wait, timeout)
     \b
     Example:  cluster-manager environments delete -c prod -n team-a shop --yes --wait
     """
-    from cluster_manager_cli import resolve, waiting
+    from cluster_manager_cli import resolve
 
     api = state.api()
     cluster_id = resolve.cluster_id(api, cluster_ref)
     confirm(yes, f"Delete environment {name!r} and deprovision its database and storage?")
     item = api.delete(api.path(P.ENVIRONMENT, cluster=cluster_id, namespace=namespace, env=name))
-    if not wait:
-        emit(state, item, columns=ENV_COLUMNS, id_key="name")
-        return
-    code, item = waiting.environment(api, cluster_id, namespace, name, gone_ok=True,
-                                     timeout=timeout)
-    _after_wait(state, code, item, ENV_COLUMNS)
+    _environment_outcome(state, api, item, (cluster_id, namespace, name), wait, timeout,
+                         gone_ok=True)
 
 
 @leaf(environments, "retry", "namespace")
@@ -617,17 +622,13 @@ def environments_retry(state, cluster_ref, namespace, name, wait, timeout):
     \b
     Example:  cluster-manager environments retry -c prod -n team-a shop --wait
     """
-    from cluster_manager_cli import resolve, waiting
+    from cluster_manager_cli import resolve
 
     api = state.api()
     cluster_id = resolve.cluster_id(api, cluster_ref)
     item = api.post(api.path(P.ENVIRONMENT + "/retry-provisioning", cluster=cluster_id,
                              namespace=namespace, env=name))
-    if not wait:
-        emit(state, item, columns=ENV_COLUMNS, id_key="name")
-        return
-    code, item = waiting.environment(api, cluster_id, namespace, name, timeout=timeout)
-    _after_wait(state, code, item, ENV_COLUMNS)
+    _environment_outcome(state, api, item, (cluster_id, namespace, name), wait, timeout)
 
 
 # --- commands -----------------------------------------------------------------------
