@@ -40,9 +40,19 @@ def error_code(exc: BaseException) -> str | None:
     return None
 
 
+# The queue is gone: the namespace was most likely deleted.  The session
+# endpoint says so (401) — or hands out the queue's current URL.
+QUEUE_GONE_ERRORS = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"})
+
+
 def is_credential_error(exc: BaseException) -> bool:
     return (error_code(exc) in CREDENTIAL_ERRORS
             or isinstance(exc, botocore.exceptions.NoCredentialsError))
+
+
+def needs_new_session(exc: BaseException) -> bool:
+    """The cure for this error is a new session, not another try with this one."""
+    return is_credential_error(exc) or error_code(exc) in QUEUE_GONE_ERRORS
 
 
 def describe(exc: BaseException) -> str:

@@ -29,7 +29,7 @@ class Heartbeat:
             try:
                 self.beat()
             except Exception as exc:
-                if aws.is_credential_error(exc):
+                if aws.needs_new_session(exc):
                     self.holder.request_refresh(aws.describe(exc))
                 delay = min(self.interval(), self.backoff.next())
                 if not self.stop.is_set():

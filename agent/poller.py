@@ -54,7 +54,7 @@ class Poller:
             try:
                 self.poll_once()
             except Exception as exc:
-                if aws.is_credential_error(exc):
+                if aws.needs_new_session(exc):
                     self.holder.request_refresh(aws.describe(exc))
                 delay = self.backoff.next()
                 if not self.stop.is_set():

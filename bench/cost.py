@@ -3,8 +3,10 @@
 Runs N idle agents (simulate mode, default 30 s heartbeat) on their own local
 stack for M minutes and reads the AWS stand-in's meter (``devstack/meter.py``):
 every AWS request by service and action, and DynamoDB's write/read units by
-AWS's sizing rules on the real items and index projections.  API requests
-(agent session refreshes) are counted from the local API's access log.
+AWS's sizing rules on the real items and index projections; the agents' API
+requests are counted from the local API's access log.  Session renewals come
+every 40 minutes, too seldom for a run of minutes: they are metered apart, by
+making the agents' own request.
 The measured per-namespace rates are priced with the list prices below and
 extrapolated to 1, 100 and 1,000 namespaces, with the events function's
 batching at each scale; the fixed monthly cost is printed apart.
@@ -47,7 +49,7 @@ from infra.stacks.config import DEFAULTS  # noqa: E402  (the deployed memory siz
 
 # assumptions about AWS that the local stack cannot show
 EVENTS_INVOCATION_S, EVENTS_MB = 0.05, DEFAULTS["worker_memory_mb"]  # one events batch
-API_INVOCATION_S, API_MB = 0.10, DEFAULTS["api_memory_mb"]  # one session refresh
+API_INVOCATION_S, API_MB = 0.10, DEFAULTS["api_memory_mb"]  # one session renewal
 SWEEP_MB, SWEEP_BUSY_S = DEFAULTS["sweep_memory_mb"], 46  # passes at 0/15/30/45 s a minute
 LOG_KB_PER_INVOCATION, ACCESS_LOG_KB = 0.5, 0.4
 POLLERS, POLL_WAIT_S = 5, 20  # Lambda's idle long polls on the events queue
@@ -94,7 +96,7 @@ def measure(agents: int, minutes: float) -> dict:
         http.headers["Authorization"] = f"Bearer {bearer_token(stack)}"
         api = stack.api_url
         cid = http.post(f"{api}/clusters", json={"name": "cost", "type": "kubernetes"}).json()["cluster_id"]
-        procs, urls = [], []
+        procs, urls, installed = [], [], []
         try:
             for i in range(agents):
                 name = f"idle-{i}"
@@ -103,6 +105,7 @@ def measure(agents: int, minutes: float) -> dict:
                 url = f"{api}/clusters/{cid}/namespaces/{name}"
                 params = http.get(f"{url}/installation").json()["parameters"]
                 procs.append(AgentProcess(params, stack.state_dir / f"agent-{i}"))
+                installed.append(params)
                 urls.append(url)
             for url in urls:
                 wait_for(lambda u=url: http.get(u).json()["status"] == "connected", 90,
@@ -123,9 +126,29 @@ def measure(agents: int, minutes: float) -> dict:
         finally:
             for proc in procs:
                 proc.close()
+        refresh = measure_renewals(api, meter, installed)
     return {"agents": agents, "seconds": seconds, "report": report,
             "api_requests": len(api_requests), "heartbeat_seconds": heartbeat,
-            "statuses": statuses}
+            "statuses": statuses, "refresh": refresh}
+
+
+def measure_renewals(api: str, meter: str, parameters: list[dict], rounds: int = 10) -> dict:
+    """What one session renewal costs: the agents renew every 40 minutes, too
+    seldom for a run of minutes, so the very request an agent makes
+    (``POST /agent/session`` with its id and secret) is made here ``rounds``
+    times per agent, with the agents stopped, and metered on its own."""
+    import requests
+
+    requests.delete(meter, timeout=10)
+    answer = {}
+    for _ in range(rounds):
+        for p in parameters:
+            resp = requests.post(f"{api}/agent/session", timeout=30, json={
+                "namespace_id": p["namespace_id"], "secret": p["agent_secret"]})
+            resp.raise_for_status()
+            answer = resp.json()
+    return {"renewals": rounds * len(parameters), "report": requests.get(meter, timeout=30).json(),
+            "refresh_after_seconds": answer["refresh_after_seconds"]}
 
 
 def units(report: dict, kind: str, *, index: str | None = None, exclude_index=None) -> float:
@@ -150,27 +173,44 @@ def model(m: dict) -> dict:
 
     heartbeats = req.get("sqs:SendMessage:events-queue", 0)
     sweep_reads = units(r, "read", index="due")  # the sweep's queries: fixed, not per namespace
-    q = {
+    idle = {
         "agent_receive": per_ns_month(req.get("sqs:ReceiveMessage:namespace-queue", 0)),
         "agent_send": per_ns_month(heartbeats),
         "events": per_ns_month(heartbeats),  # messages on the events queue
         "api_requests": per_ns_month(m["api_requests"]),
         "wru": per_ns_month(units(r, "write")),
         "rru": per_ns_month(units(r, "read") - sweep_reads),
-        "kms": per_ns_month(sum(v for k, v in req.items() if k.startswith("kms:"))),
-        "ssm": per_ns_month(sum(v for k, v in req.items() if k.startswith("ssm:"))),
-        "sts": per_ns_month(req.get("sts:AssumeRole", 0)),
+        **backend_requests(req, per_ns_month),
     }
+    # renewals: measured one by one, at the rate the protocol sets
+    from agent.session import REFRESH_EARLY
+
+    renewal = m["refresh"]
+    rr = renewal["report"]
+    renewals_per_month = MONTH / (REFRESH_EARLY * renewal["refresh_after_seconds"])
+
+    def per_renewal_month(count):
+        return count / renewal["renewals"] * renewals_per_month
+
+    renew = {"api_requests": renewals_per_month, "wru": per_renewal_month(units(rr, "write")),
+             "rru": per_renewal_month(units(rr, "read") - units(rr, "read", index="due")),
+             **backend_requests(rr["requests"], per_renewal_month)}
+    q = {key: value + renew.get(key, 0.0) for key, value in idle.items()}
     fixed = {"sweep_rru": sweep_reads / secs * MONTH}
     return {"per_ns": q, "fixed": fixed, "heartbeats": heartbeats,
+            "renewals_per_month": renewals_per_month, "renew": renew,
             "wu_per_heartbeat": units(r, "write") / heartbeats if heartbeats else float("nan")}
 
 
-def price(q: dict, fixed: dict, namespaces: int, refresh_factor: float = 1.0) -> dict:
-    """Cost lines for ``namespaces`` connected namespaces, per namespace-month
-    (``refresh_factor`` scales the agents' session refreshes: a what-if)."""
+def backend_requests(req: dict, per_month) -> dict:
+    return {"kms": per_month(sum(v for k, v in req.items() if k.startswith("kms:"))),
+            "ssm": per_month(sum(v for k, v in req.items() if k.startswith("ssm:"))),
+            "sts": per_month(req.get("sts:AssumeRole", 0))}
+
+
+def price(q: dict, fixed: dict, namespaces: int) -> dict:
+    """Cost lines for ``namespaces`` connected namespaces, per namespace-month."""
     s = namespaces
-    q = {**q, "api_requests": q["api_requests"] * refresh_factor}
     events_per_s = q["events"] * s / MONTH
     batch = batch_size(events_per_s)
     events_inv = q["events"] / batch  # per namespace-month
@@ -181,7 +221,7 @@ def price(q: dict, fixed: dict, namespaces: int, refresh_factor: float = 1.0) ->
         "SQS: Lambda's deletes (+ receives beyond its idle polls)":
             (events_inv + max(0.0, events_inv - POLLERS / POLL_WAIT_S * MONTH / s))
             * PRICE["sqs_request"],
-        "API Gateway: session refreshes": api_inv * PRICE["apigw_request"],
+        "API Gateway: session renewals": api_inv * PRICE["apigw_request"],
         "Lambda requests": (events_inv + api_inv) * PRICE["lambda_request"],
         "Lambda duration": (events_inv * EVENTS_INVOCATION_S * EVENTS_MB / 1024
                             + api_inv * API_INVOCATION_S * API_MB / 1024) * PRICE["lambda_gb_s"],
@@ -222,10 +262,10 @@ def fixed_cost(fixed: dict) -> dict:
 
 
 def render(m: dict, md: dict) -> str:
+    from agent.session import REFRESH_EARLY
+
     q, scales = md["per_ns"], (1, 100, 1000)
     priced = {s: price(q, md["fixed"], s) for s in scales}
-    # what-if: agents refreshing their session every 15 min instead of every 240 s
-    slower = {s: price(q, md["fixed"], s, refresh_factor=240 / 900) for s in scales}
     out = []
     w = out.append
     w(f"Measured by `bench/cost.py`: {m['agents']} idle agents, {m['seconds'] / 60:.1f} min on the "
@@ -234,13 +274,16 @@ def render(m: dict, md: dict) -> str:
       "us-east-1 list prices (2025, no free tier), a 30-day month.")
     w("")
     w(f"**{md['wu_per_heartbeat']:.2f} write units per heartbeat** "
-      f"({md['heartbeats']} heartbeats measured; docs/liveness.md).")
+      f"({md['heartbeats']} heartbeats measured; docs/liveness.md). Session renewals "
+      f"(every {m['refresh']['refresh_after_seconds'] * REFRESH_EARLY / 60:.0f} min, "
+      f"{md['renewals_per_month']:,.0f} a month) metered apart: {m['refresh']['renewals']} "
+      "`POST /agent/session` made as the agents make them.")
     w("")
     w("| per namespace-month (measured rate) | count |")
     w("|---|---:|")
     for label, key in (("agent `ReceiveMessage` (long polls)", "agent_receive"),
                        ("agent heartbeat `SendMessage`", "agent_send"),
-                       ("API requests (agent session refreshes)", "api_requests"),
+                       ("API requests (agent session renewals)", "api_requests"),
                        ("DynamoDB write units", "wru"), ("DynamoDB read units", "rru"),
                        ("STS `AssumeRole` (free)", "sts"), ("SSM requests", "ssm"),
                        ("KMS requests", "kms")):
@@ -253,8 +296,6 @@ def render(m: dict, md: dict) -> str:
     w("| **total** | " + " | ".join(f"**{priced[s]['total']:.3f}**" for s in scales) + " |")
     w("| total with `dynamodb_capacity=provisioned` (auto scaling at 70 %) | "
       + " | ".join(f"{priced[s]['total_provisioned']:.3f}" for s in scales) + " |")
-    w("| … and agents refreshing sessions every 15 min instead of 4 (what-if) | "
-      + " | ".join(f"{slower[s]['total_provisioned']:.3f}" for s in scales) + " |")
     w("| (events per Lambda invocation) | " + " | ".join(f"{priced[s]['batch']:.1f}" for s in scales) + " |")
     w("")
     fixed = fixed_cost(md["fixed"])
@@ -286,7 +327,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", type=int, default=3)
     parser.add_argument("--minutes", type=float, default=8.0,
-                        help="long enough for two session refreshes (every 240 s)")
+                        help="the idle window (renewals are metered apart)")
     parser.add_argument("--write-readme", action="store_true")
     parser.add_argument("--save", metavar="FILE", help="also write the measurement (JSON)")
     parser.add_argument("--load", metavar="FILE", help="price a saved measurement, no run")

@@ -5,6 +5,9 @@
    (sent mail) without dumping everything moto tracks.
 3. ``/moto-api/meter``: every request counted by service and action, and
    DynamoDB's capacity units by AWS's sizing rules (``devstack/meter.py``).
+4. The Deny statements of SQS queue policies, for assumed-role sessions
+   (``devstack/queue_policies.py``): what locks an agent with a rotated
+   secret out of its command queue.
 
 moto's DynamoDB ``TransactWriteItems`` rolls a failed transaction back by
 putting back a copy of the *whole table* taken when the transaction began.
@@ -18,6 +21,7 @@ its tests know nothing of it (``tests/integration`` races creates to check it).
     python -m devstack.moto_server -H 127.0.0.1 -p 5000
 """
 import functools
+import json
 import threading
 
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
@@ -86,6 +90,71 @@ def filterable_model_data() -> None:
     MotoAPIResponse.model_data = model_data
 
 
+# SQS actions that name a queue (the policy's resource)
+QUEUE_ACTIONS = ("receive_message", "delete_message", "delete_message_batch",
+                 "change_message_visibility", "change_message_visibility_batch",
+                 "send_message", "send_message_batch", "get_queue_attributes",
+                 "set_queue_attributes", "purge_queue", "delete_queue", "tag_queue",
+                 "untag_queue", "list_queue_tags")
+
+
+def assumed_role_caller(access_key: str):
+    """The assumed-role session that ``access_key`` belongs to, or None."""
+    from moto.sts.models import sts_backends
+
+    from devstack.queue_policies import Caller
+
+    for account in list(sts_backends):
+        for backend in list(sts_backends[account].values()):
+            for role in reversed(backend.assumed_roles):
+                if role.access_key_id == access_key:
+                    return Caller(role.role_arn, role.user_id)
+    return None
+
+
+def enforce_queue_policies() -> None:
+    from moto.core.exceptions import ServiceException
+    from moto.sqs.exceptions import QueueDoesNotExist
+    from moto.sqs.responses import SQSResponse
+
+    from devstack import queue_policies
+
+    def denied(response, action: str) -> str | None:
+        caller = assumed_role_caller(response.get_access_key())
+        if caller is None:
+            return None
+        try:
+            queue = response.sqs_backend.get_queue(response._get_queue_name())
+        except QueueDoesNotExist:
+            return None  # the action itself says so
+        try:
+            return queue_policies.denies(queue.policy, action, queue.queue_arn, caller)
+        except queue_policies.Unsupported as exc:
+            raise ServiceException("InternalFailure", str(exc)) from None
+
+    for name in QUEUE_ACTIONS:
+        original = getattr(SQSResponse, name)
+        if getattr(original, "_enforced", False):
+            continue
+        action = "sqs:" + "".join(part.title() for part in name.split("_"))
+
+        @functools.wraps(original)
+        def enforced(self, _original=original, _action=action):
+            sid = denied(self, _action)
+            if sid is None:
+                return _original(self)
+            # as SQS answers in its JSON protocol (botocore reads the code "AccessDenied")
+            message = (f"User: {self.get_access_key()} is not authorized to perform: {_action} "
+                       f"with an explicit deny in a resource-based policy ({sid})")
+            return json.dumps({"__type": "com.amazon.coral.service#AccessDeniedException",
+                               "message": message}), {
+                "status": 403, "Content-Type": "application/x-amz-json-1.0",
+                "x-amzn-query-error": "AccessDenied;Sender"}
+
+        enforced._enforced = True
+        setattr(SQSResponse, name, enforced)
+
+
 def metered() -> None:
     """Serve moto through the meter (``devstack/meter.py``)."""
     import moto.server
@@ -106,6 +175,7 @@ def metered() -> None:
 def main() -> None:
     serialize_dynamodb_writes()
     filterable_model_data()
+    enforce_queue_policies()
     metered()
     from moto.server import main as moto_main
 

@@ -203,3 +203,23 @@ def _require(grant: Grant, need: str) -> None:
             f"You need the '{R.DESCRIPTIONS.get(need, need)}' right ({need}) in {where}; "
             f"ask the cluster's creator ({grant.cluster.creator}) or a manager to grant it.",
             code="missing_right")
+
+
+def save_in_namespace(namespace: models.Namespace, item, what: str, *, condition=None) -> None:
+    """Save ``item`` (with its optimistic locking and ``condition``) only while
+    its namespace is there and not being deleted, in one transaction.  A write
+    racing the namespace's delete either lands before the delete reads what is
+    under the namespace (and goes with it) or is refused with 404: it never
+    leaves an item under a deleted namespace.  A lost race with another write
+    of the item is a 409, as usual."""
+    N = models.Namespace
+    present = (N.namespace_id == namespace.namespace_id) & N.deleting.does_not_exist()
+    with db.conditional() as write, db.transaction() as tx:
+        tx.condition_check(N, namespace.pk, namespace.sk, condition=present)
+        tx.save(item, condition=condition)
+    if write.held:
+        return
+    current = db.get_or_none(N, namespace.pk, namespace.sk)
+    if current is None or current.deleting or current.namespace_id != namespace.namespace_id:
+        raise namespace_not_found(namespace.cluster_id, namespace.name)
+    raise db.concurrent_change(what)

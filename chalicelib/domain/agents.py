@@ -14,7 +14,9 @@ once; events signed for the old generation are ignored at once; and the
 command queue's policy denies every agent session but the current
 generation's, so AWS credentials issued before the rotation lose the queue as
 soon as the policy propagates (seconds: within one heartbeat), though they
-nominally live up to ``SESSION_SECONDS``.
+nominally live up to ``SESSION_SECONDS``; refused, the old agent asks for a
+session, gets 401 and stops.  Sessions are therefore renewed only to keep
+the credentials valid (``REFRESH_AFTER_SECONDS``), not to notice a rotation.
 """
 import hashlib
 import hmac
@@ -134,10 +136,14 @@ def session_policy(namespace_id: str) -> dict:
     }
 
 
-def refresh_after_seconds(heartbeat_seconds: int) -> int:
-    """Agents re-validate their secret this often, so a rotated secret stops
-    an old agent within minutes (well before its AWS credentials expire)."""
-    return max(5, min(300, 10 * heartbeat_seconds))
+# Agents renew their session this long after obtaining it (at the latest, and
+# in practice at 80 % of it: agent/session.py), well before the credentials
+# expire, so an API outage of minutes costs nothing.  Revocation does not wait
+# for it: a rotated secret loses the command queue as the queue's policy
+# propagates, and the agent, refused, asks for a session and gets 401; a
+# deleted namespace's queue is gone, with the same effect.  Renewing rarely is
+# what keeps sessions out of an idle namespace's cost (README, "What it costs").
+REFRESH_AFTER_SECONDS = SESSION_SECONDS * 5 // 6
 
 
 def revoked() -> Unauthorized:
@@ -193,6 +199,6 @@ def open_session(namespace_id: str, secret: str) -> dict:
         "events_queue_url": queues.url(settings.events_queue_name()),
         "event_signing_key": event_key(namespace_id, int(namespace.agent_generation or 1)),
         "heartbeat_seconds": heartbeat,
-        "refresh_after_seconds": refresh_after_seconds(heartbeat),
+        "refresh_after_seconds": REFRESH_AFTER_SECONDS,
         "max_receive_count": queues.COMMAND_QUEUE["max_receive_count"],
     }

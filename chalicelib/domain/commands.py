@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from chalicelib import clock, db, models, pagination, queues, settings
 from chalicelib.domain import namespaces
-from chalicelib.domain.access import MANAGE
+from chalicelib.domain.access import MANAGE, save_in_namespace
 from chalicelib.errors import Conflict, NotFound
 
 QUEUED, DELIVERED, SUCCEEDED, FAILED = "queued", "delivered", "succeeded", "failed"
@@ -45,7 +45,8 @@ def issue(namespace: models.Namespace, type: str, payload: dict, *, requested_by
         gsi2pk=models.due_pk(DUE, models.due_shard(command_id)),
         gsi2sk=clock.iso(now + timedelta(seconds=settings.command_timeout_seconds())),
     )
-    command.save(condition=models.Item.pk.does_not_exist())
+    save_in_namespace(namespace, command, f"Command {command_id}",
+                      condition=models.Item.pk.does_not_exist())
     # the deadline travels with the command: past it the sweep fails the command
     # and the agent refuses to run it, so both tell the same story
     message = {"command_id": command_id, "type": type, "payload": payload,

@@ -11,7 +11,7 @@ when its agent connects.
 from chalicelib import clock, db, models, secret_store
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.domain import commands, digests, forms
-from chalicelib.domain.access import MANAGE, VIEW, authorize
+from chalicelib.domain.access import MANAGE, VIEW, authorize, save_in_namespace
 from chalicelib.errors import NotFound, Unprocessable
 
 SECTIONS = tuple(g.name for g in CATALOGUE.sections)
@@ -118,9 +118,9 @@ def put_section(principal, cluster_id: str, name: str, section: str, body: dict)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
     with secret_store.staged(namespace.namespace_id, "config", section, secrets,
                              item.secret_ref) as item.secret_ref:
-        db.save_or_conflict(item, f"The {section} configuration",
-                            condition=models.Item.pk.does_not_exist() if result == "created"
-                            else None)
+        save_in_namespace(namespace, item, f"The {section} configuration",
+                          condition=models.Item.pk.does_not_exist() if result == "created"
+                          else None)
     push(namespace, reason=f"{section} {result}")
     return item, result
 
@@ -151,8 +151,11 @@ def push(namespace, *, reason: str, snap: dict | None = None):
 def push_on_connect(ref: dict) -> None:
     """Called when an agent (re)connects: give it the configuration it missed."""
     namespace = db.get_or_none(models.Namespace, ref["pk"], ref["sk"], consistent_read=False)
-    if namespace is None:
+    if namespace is None or namespace.deleting:
         return
     snap = snapshot(namespace)
     if snap["sections"] or snap["plans"]:
-        push(namespace, reason="agent connected", snap=snap)
+        try:
+            push(namespace, reason="agent connected", snap=snap)
+        except NotFound:
+            pass  # deleted meanwhile: nothing to bring up to date

@@ -8,7 +8,7 @@ import re
 from chalicelib import clock, db, models
 from chalicelib.catalogue import URL_HOST, URL_REST
 from chalicelib.domain import rights as R
-from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize
+from chalicelib.domain.access import MANAGE, VIEW, Principal, authorize, save_in_namespace
 from chalicelib.errors import Unprocessable
 
 # which right shows which link
@@ -73,5 +73,5 @@ def _save(principal, cluster_id, name, changes: dict) -> dict:
     for field, value in changes.items():
         setattr(item, field, value)
     item.updated_at, item.updated_by = clock.now_iso(), principal.email
-    db.save_or_conflict(item, "The operate URLs")
+    save_in_namespace(grant.target, item, "The operate URLs")
     return shown(item, grant.rights_in(grant.target))

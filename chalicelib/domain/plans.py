@@ -10,7 +10,7 @@ from chalicelib import clock, db, models, pagination, secret_store, settings
 from chalicelib.catalogue import CATALOGUE
 from chalicelib.domain import commands, digests, forms
 from chalicelib.domain.configuration import push
-from chalicelib.domain.access import MANAGE, VIEW, authorize
+from chalicelib.domain.access import MANAGE, VIEW, authorize, save_in_namespace
 from chalicelib.domain.names import dns1123_problem
 from chalicelib.errors import Conflict, NotFound, Unprocessable
 
@@ -100,14 +100,14 @@ def upsert(principal, cluster_id: str, name: str, body: dict):
     plan.updated_at, plan.updated_by = now, principal.email
     with secret_store.staged(namespace.namespace_id, "plans", plan.name, secrets,
                              plan.secret_ref) as plan.secret_ref:
-        _save(plan, "created" if result == "created" else None)
+        _save(namespace, plan, "created" if result == "created" else None)
     push(namespace, reason=f"plan {plan.name} {result}")
     return plan, result
 
 
-def _save(plan, creating: str | None) -> None:
-    db.save_or_conflict(plan, f"Plan {plan.name!r}",
-                        condition=models.Item.pk.does_not_exist() if creating else None)
+def _save(namespace, plan, creating: str | None) -> None:
+    save_in_namespace(namespace, plan, f"Plan {plan.name!r}",
+                      condition=models.Item.pk.does_not_exist() if creating else None)
 
 
 def add_existing(grant, body: dict):
@@ -133,7 +133,7 @@ def add_existing(grant, body: dict):
     values = secret_store.get(source.secret_ref) if source.secret_ref else {}
     plan.secret_digests = source.secret_digests if values else None
     with secret_store.staged(namespace.namespace_id, "plans", name, values, None) as plan.secret_ref:
-        _save(plan, "created")
+        _save(namespace, plan, "created")
     push(namespace, reason=f"plan {name} added")
     return plan, "added"
 
@@ -185,7 +185,7 @@ def _register_from_cluster(grant, name: str):
                        name=name, plan_kind=group.name, type=variant.value,
                        settings=values, active=not needs_secret,
                        created_at=now, updated_at=now, updated_by=grant.principal.email)
-    _save(plan, "created")
+    _save(namespace, plan, "created")
     if plan.active:
         push(namespace, reason=f"plan {name} added")
     return plan, "added"
@@ -219,7 +219,7 @@ def set_active(principal, cluster_id: str, name: str, plan_name: str, active: bo
                        "whole plan with POST …/plans first, then activate it.",
                        code="plan_incomplete")
     plan.active, plan.updated_at, plan.updated_by = active, clock.now_iso(), principal.email
-    _save(plan, None)
+    _save(namespace, plan, None)
     push(namespace, reason=f"plan {plan_name} {'activated' if active else 'deactivated'}")
     return plan
 

@@ -134,6 +134,10 @@ def test_rejected_credentials_ask_for_a_new_session():
     assert aws.is_credential_error(error("ExpiredToken"))
     assert aws.is_credential_error(error("InvalidClientTokenId"))
     assert not aws.is_credential_error(error("AWS.SimpleQueueService.NonExistentQueue"))
+    # a deleted namespace's queue is gone: the session endpoint will say 401
+    assert aws.needs_new_session(error("AWS.SimpleQueueService.NonExistentQueue"))
+    assert aws.needs_new_session(error("AccessDenied"))
+    assert not aws.needs_new_session(error("ServiceUnavailable"))
     woken = []
     holder = SessionHolder(wake=lambda: woken.append(1))
     holder.request_refresh("ExpiredToken")

@@ -65,6 +65,9 @@ def test_connect_die_reconnect_and_a_rotated_secret(user, ns, tmp_path):
         rotated = user.post(ONE + "/agent-credentials/rotate", **where)
         assert rotated.status_code == 200, rotated.text
         assert second.wait(timeout=60) == 3, "the old agent should stop with exit code 3"
+        # not by waiting for its next renewal (40 min away): the command queue's
+        # policy refused the old session, and the session endpoint said 401
+        assert "AccessDenied" in second.log()
         assert "credentials revoked or rotated" in second.log()
         assert params["agent_secret"] not in second.log()  # never logged
 
@@ -74,6 +77,17 @@ def test_connect_die_reconnect_and_a_rotated_secret(user, ns, tmp_path):
         again = wait_for(status_is(user, where, "connected"), 30, "the agent with the new secret")
         assert again["connected_since"] > back["connected_since"]
         assert third.proc.poll() is None
+
+
+def test_deleting_the_namespace_stops_its_agent(user, ns, tmp_path):
+    where, params = ns
+    with AgentProcess(params, tmp_path / "sim") as agent:
+        wait_for(status_is(user, where, "connected"), 30, "the agent to connect")
+        gone = user.delete(ONE, **where)
+        assert gone.status_code == 200, gone.text
+        # its queue is gone; the session endpoint, asked again, says 401
+        assert agent.wait(timeout=60) == 3, agent.log()
+        assert "credentials revoked or rotated" in agent.log()
 
 
 def test_a_ping_round_trips(user, ns, tmp_path):

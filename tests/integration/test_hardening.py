@@ -336,3 +336,59 @@ def test_a_provisioning_task_says_when_its_attempt_times_out(alice, apps):
 
     issued = _parse_time(task["issued_at"])
     assert issued is not None and issued <= clock.now()
+
+
+
+def _write_plan(alice, ns):
+    from chalicelib.domain import plans
+
+    plans.upsert(alice, ns.cluster_id, "team-a", {"name": "pg", "kind": "database", "type": "ephemeral"})
+
+
+def _write_section(alice, ns):
+    from chalicelib.domain import configuration
+
+    configuration.put_section(alice, ns.cluster_id, "team-a", "ingress",
+                              {"type": "ingress", "domain": "apps.example.com", "tls": True})
+
+
+def _write_operate(alice, ns):
+    from chalicelib.domain import operate
+
+    operate.put(alice, ns.cluster_id, "team-a", {"logs": "https://logs.example.com/team-a"})
+
+
+def _write_command(alice, ns):
+    from chalicelib.domain import commands
+
+    commands.issue(ns, "ping", {}, requested_by=alice.email)  # ns: as read before the delete
+
+
+@pytest.mark.parametrize("write, reader", [(_write_plan, "plans"), (_write_section, "configuration"),
+                                           (_write_operate, "operate"), (_write_command, None)],
+                         ids=["plan", "section", "operate", "command"])
+def test_a_write_racing_the_namespace_delete_leaves_nothing_under_it(alice, ns, write, reader,
+                                                                      monkeypatch):
+    """The class of the invitation race above: every write under a namespace
+    checks, in its own transaction, that the namespace is still there.  The
+    delete lands after the write has read the namespace, before it writes."""
+    import importlib
+
+    from chalicelib.errors import ApiError
+
+    if reader is None:
+        namespaces.delete(alice, ns.cluster_id, "team-a")
+    else:
+        module = importlib.import_module(f"chalicelib.domain.{reader}")
+        real = module.authorize
+
+        def authorize_then_delete(*args, **kwargs):
+            grant = real(*args, **kwargs)
+            namespaces.delete(alice, ns.cluster_id, "team-a")
+            return grant
+
+        monkeypatch.setattr(module, "authorize", authorize_then_delete)
+    with pytest.raises(ApiError) as err:
+        write(alice, ns)
+    assert err.value.status == 404 and err.value.code == "namespace_not_found", err.value
+    assert list(models.Item.query(models.namespace_pk(ns.namespace_id))) == []

@@ -38,3 +38,48 @@ def test_failed_transactions_do_not_undo_concurrent_writes(private_table):
             t.join()
     written = [p.sk for p in models.Item.query(f"PROBE#{run}", models.Item.sk.startswith("W#"))]
     assert len(written) == 30
+
+
+def _session_sqs(credentials):
+    import boto3
+
+    return boto3.client("sqs", aws_access_key_id=credentials["AccessKeyId"],
+                        aws_secret_access_key=credentials["SecretAccessKey"],
+                        aws_session_token=credentials["SessionToken"])
+
+
+def test_a_queue_policy_denies_every_agent_session_but_the_admitted_one(stack):
+    """What locks an agent with a rotated secret out of its command queue
+    (chalicelib/queues.admit_only) holds on the local stand-in too."""
+    import boto3
+    import botocore.exceptions
+    import pytest
+
+    from chalicelib import aws, queues, settings
+
+    namespace_id = "policy" + uuid.uuid4().hex[:20]
+    queues.create_command_queues(namespace_id)
+    url = queues.url(queues.command_queue_name(namespace_id))
+    sts = boto3.client("sts")
+
+    def session(name):
+        return _session_sqs(sts.assume_role(RoleArn=settings.agent_role_arn(),
+                                            RoleSessionName=name)["Credentials"])
+
+    old, new = session(f"ns-{namespace_id}-g1"), session(f"ns-{namespace_id}-g2")
+    assert old.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages") is None
+    queues.admit_only(namespace_id, settings.agent_role_arn(), f"ns-{namespace_id}-g2")
+
+    for call in (lambda c: c.receive_message(QueueUrl=url, WaitTimeSeconds=0),
+                 lambda c: c.send_message(QueueUrl=url, MessageBody="{}"),
+                 lambda c: c.delete_message(QueueUrl=url, ReceiptHandle="x")):
+        with pytest.raises(botocore.exceptions.ClientError) as denied:
+            call(old)
+        assert denied.value.response["Error"]["Code"] == "AccessDenied"
+        assert "CurrentGenerationOnly" in denied.value.response["Error"]["Message"]
+    new.receive_message(QueueUrl=url, WaitTimeSeconds=0)  # the admitted session
+    aws.sqs().send_message(QueueUrl=url, MessageBody="{}")  # not the agent role: untouched
+    other = _session_sqs(sts.assume_role(RoleArn=f"arn:aws:iam::{settings.account_id()}:role/someone-else",
+                                         RoleSessionName="someone")["Credentials"])
+    assert other.receive_message(QueueUrl=url, WaitTimeSeconds=0)["Messages"]
+    queues.delete_command_queues(namespace_id)
