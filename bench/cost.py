@@ -298,13 +298,20 @@ def render(m: dict, md: dict) -> str:
       + " | ".join(f"{priced[s]['total_provisioned']:.3f}" for s in scales) + " |")
     w("| (events per Lambda invocation) | " + " | ".join(f"{priced[s]['batch']:.1f}" for s in scales) + " |")
     w("")
+    crossover = next((n for n in range(1, 20001)
+                      if (p := price(q, md["fixed"], n))["total_provisioned"] < p["total"]), None)
+    if crossover is not None:
+        w(f"`dynamodb_capacity=provisioned` costs less from **{crossover:,} connected namespaces** "
+          "on: below that its minimum capacity is the larger cost, above it the steady heartbeat "
+          "load is cheaper reserved than bought per request.")
+        w("")
     fixed = fixed_cost(md["fixed"])
     w("Fixed per month, whatever the number of namespaces (included above, shared): "
       + "; ".join(f"{k} ${v:.2f}" for k, v in fixed["lines"].items())
       + f" — **${fixed['total']:.2f}**.")
     w("")
     w("Assumptions the local stack cannot show: an events invocation takes "
-      f"{EVENTS_INVOCATION_S * 1000:.0f} ms at {EVENTS_MB} MB, a session refresh "
+      f"{EVENTS_INVOCATION_S * 1000:.0f} ms at {EVENTS_MB} MB, a session renewal "
       f"{API_INVOCATION_S * 1000:.0f} ms at {API_MB} MB; ~{LOG_KB_PER_INVOCATION} KB of logs per "
       f"invocation; Lambda's {POLLERS} pollers gather up to {BATCH_MAX} events for at most "
       f"{BATCH_WINDOW_S} s per batch; X-Ray keeps 1 trace/s + 5 % of the API function's "
@@ -343,8 +350,11 @@ def main() -> None:
     print()
     print(text)
     print()
-    print("requests counted (all, whole run):")
+    print("requests counted in the idle window:")
     for key, count in sorted(m["report"]["requests"].items()):
+        print(f"  {key:55s} {count:>7}")
+    print(f"requests counted for {m['refresh']['renewals']} session renewals:")
+    for key, count in sorted(m["refresh"]["report"]["requests"].items()):
         print(f"  {key:55s} {count:>7}")
     print(f"agents' status at the end: {m['statuses']}")
     at_1000 = price(md["per_ns"], md["fixed"], 1000)

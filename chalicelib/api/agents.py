@@ -3,8 +3,6 @@ from chalicelib import settings
 from chalicelib.api.routing import Routes
 from chalicelib.domain import agent_secrets, agents, namespaces
 from chalicelib.domain.access import MANAGE
-from chalicelib.scripts.installation import render_installation_script
-from chalicelib.scripts.reconfiguration import render_reconfiguration_script
 
 routes = Routes(__name__, tag="agents")
 
@@ -31,6 +29,10 @@ def read_agent_secret(call):
               summary="The installation and reconfiguration scripts and the agent's parameters "
                       "(creator only)")
 def get_installation(call):
+    # the scripts (templates, their checks) load here, not on every cold start
+    from chalicelib.scripts.installation import render_installation_script
+    from chalicelib.scripts.reconfiguration import render_reconfiguration_script
+
     cluster, ns = namespaces.get(call.principal, call.params["cluster_id"],
                                  call.params["namespace"], need=MANAGE)
     stored = agents.stored_secret(ns.namespace_id)
