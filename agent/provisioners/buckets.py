@@ -108,6 +108,22 @@ def _empty(s3, bucket: str) -> int:
     return removed
 
 
+def _drop_keys(iam, user: str) -> int:
+    """Delete every access key of ``user``; how many there were.  0 when the
+    user is gone, or when the plan's keys may not list keys (a policy from
+    before ``iam:ListAccessKeys`` was part of it)."""
+    try:
+        keys = iam.list_access_keys(UserName=user)["AccessKeyMetadata"]
+    except botocore.exceptions.ClientError as exc:
+        if _code(exc) in ("NoSuchEntity", "AccessDenied"):
+            return 0
+        raise
+    for key in keys:
+        _ignore(("NoSuchEntity",), iam.delete_access_key, UserName=user,
+                AccessKeyId=key["AccessKeyId"])
+    return len(keys)
+
+
 def _provision(plan: Plan, names: Names, existing: dict | None):
     bucket = names.bucket
     s3 = plan.client("s3")
@@ -131,6 +147,11 @@ def _provision(plan: Plan, names: Names, existing: dict | None):
         key_id, secret = mine["access_key_id"], mine["secret_access_key"]
         created["access_key"] = False
     else:
+        # keys of this (per-environment) user whose secret was never stored —
+        # a run that stopped between creating a key and storing it — are
+        # useless to anyone, and IAM allows only two per user
+        if stale := _drop_keys(iam, bucket):
+            result["stale_keys_removed"] = stale
         key = iam.create_access_key(UserName=bucket)["AccessKey"]
         key_id, secret = key["AccessKeyId"], key["SecretAccessKey"]
         created["access_key"] = True
@@ -165,6 +186,7 @@ def _deprovision(plan: Plan, names: Names, existing: dict | None):
         if mine.get("access_key_id"):
             _ignore(("NoSuchEntity",), iam.delete_access_key, UserName=bucket,
                     AccessKeyId=mine["access_key_id"])
+        _drop_keys(iam, bucket)  # any the agent did not know (a run that stopped half-way)
         _ignore(("NoSuchEntity",), iam.delete_user_policy, UserName=bucket,
                 PolicyName=POLICY_NAME)
         try:
@@ -173,8 +195,10 @@ def _deprovision(plan: Plan, names: Names, existing: dict | None):
             if _code(exc) != "DeleteConflict":
                 raise
             raise ProvisioningFailed(
-                f"IAM user {bucket!r} still has an access key the agent does not know "
-                f"({one_line(exc)}); delete its keys in the IAM console, then retry") from None
+                f"IAM user {bucket!r} still has an access key the agent does not know, and the "
+                f"plan's keys may not list them ({one_line(exc)}): allow iam:ListAccessKeys on "
+                "mendix-* users (GET …/plans/s3-policy shows the whole policy) or delete the "
+                "user's keys in the IAM console, then retry") from None
     result["removed"] = bool(result.get("bucket_removed") or result.get("user_removed"))
     return None, result
 

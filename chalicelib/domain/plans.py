@@ -30,7 +30,9 @@ def s3_policy(account_id: str) -> dict:
              "Resource": "arn:aws:s3:::mendix-*"},
             {"Sid": "iamPermissions", "Effect": "Allow",
              "Action": ["iam:DeleteAccessKey", "iam:PutUserPolicy", "iam:DeleteUserPolicy",
-                        "iam:DeleteUser", "iam:CreateUser", "iam:CreateAccessKey"],
+                        "iam:DeleteUser", "iam:CreateUser", "iam:CreateAccessKey",
+                        # beyond the reference's policy: finds a key a crashed run left
+                        "iam:ListAccessKeys"],
              "Resource": [f"arn:aws:iam::{account_id}:user/mendix-*"]},
         ],
     }

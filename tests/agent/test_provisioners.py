@@ -250,6 +250,30 @@ def test_s3_bucket_user_key_and_policy_per_environment(stack, tmp_path):
     assert absent.ok and absent.result["removed"] is False
 
 
+def test_s3_a_key_whose_secret_was_never_stored_is_replaced_and_never_blocks_deletion(stack, tmp_path):
+    """A run that stopped between creating the user's key and storing it left
+    a key nobody can use (IAM allows two per user): the next run replaces it,
+    and deprovisioning removes keys the agent never knew."""
+    executor = executor_for(tmp_path, S3_SECRETS)
+    env = f"crash-{uuid.uuid4().hex[:6]}"
+    bucket = Names("team-a", NAMESPACE_ID, env).bucket
+    iam = client("iam")
+    iam.create_user(UserName=bucket)  # as the stopped run left it
+    for _ in range(2):
+        iam.create_access_key(UserName=bucket)
+    done = executor.run_task(task("provision", "storage", env, s3_plan()), TARGET)
+    assert done.ok, done.error
+    assert done.result["stale_keys_removed"] == 2
+    details = connection(tmp_path, env, "storage")
+    assert [k["AccessKeyId"] for k in iam.list_access_keys(UserName=bucket)["AccessKeyMetadata"]
+            ] == [details["access_key_id"]]
+
+    iam.create_access_key(UserName=bucket)  # another unknown one
+    gone = executor.run_task(task("deprovision", "storage", env, s3_plan()), TARGET)
+    assert gone.ok, gone.error
+    assert gone.result["user_removed"] is True
+
+
 def test_s3_prevent_data_deletion_keeps_the_bucket_and_says_so(stack, tmp_path):
     executor = executor_for(tmp_path, S3_SECRETS)
     env = f"keep-{uuid.uuid4().hex[:6]}"
@@ -352,6 +376,10 @@ def enforcing_moto(tmp_path, monkeypatch):
     from tests.conftest import free_port
 
     port = free_port()
+    # the admin calls below are the unchecked ones: any key will do (on its own,
+    # this test has no stack fixture to lend it one)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     log = open(tmp_path / "moto-iam.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p",
                              str(port)], stdout=log, stderr=subprocess.STDOUT,
