@@ -193,7 +193,7 @@ class Cluster(Item, discriminator="cluster"):
     platform = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
     creator = UnicodeAttribute()
-    managers = UnicodeAttribute(null=True)  # JSON list of emails the creator appointed
+    managers = JSONAttribute(null=True)  # sorted list of the emails the creator appointed
     updated_at = UnicodeAttribute(null=True)
     deleting = UnicodeAttribute(null=True)  # set while a delete is under way
     version = VersionAttribute()
@@ -315,7 +315,7 @@ class Configuration(Item, discriminator="configuration"):
     type = UnicodeAttribute(null=True)
     settings = JSONAttribute()  # no secrets
     secret_ref = UnicodeAttribute(null=True)
-    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
+    secret_digests = SortedJSONAttribute(null=True)  # {field: salted digest}, see domain.digests
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
@@ -329,7 +329,7 @@ class Plan(Item, discriminator="plan"):
     type = UnicodeAttribute()  # postgres | ephemeral | minio | s3
     settings = JSONAttribute()  # no secrets
     secret_ref = UnicodeAttribute(null=True)
-    secret_digests = UnicodeAttribute(null=True)  # JSON {field: salted digest}, see domain.digests
+    secret_digests = SortedJSONAttribute(null=True)  # {field: salted digest}, see domain.digests
     active = FlagAttribute(default=True)
     updated_at = UnicodeAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)

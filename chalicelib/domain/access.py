@@ -19,7 +19,6 @@ It costs one consistent GetItem (the caller's access item, so a removed member
 is refused on their very next request) and one Query (the cluster partition).
 """
 import contextvars
-import json
 from dataclasses import dataclass, field
 
 from chalicelib import clock, db, models
@@ -112,7 +111,7 @@ class Grant:
 
 
 def managers(cluster: models.Cluster) -> list[str]:
-    return json.loads(cluster.managers or "[]")
+    return list(cluster.managers or [])
 
 
 def memberships(access: models.ClusterAccess) -> dict:

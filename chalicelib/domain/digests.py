@@ -8,7 +8,6 @@ only the cluster's creator (who may overwrite the secret anyway) sees them.
 Format: ``pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>``.
 """
 import hashlib
-import json
 import os
 
 from chalicelib.domain.access import CURRENT
@@ -22,14 +21,14 @@ def digest(value: str, salt: bytes | None = None, iterations: int = ITERATIONS) 
     return f"pbkdf2_sha256${iterations}${salt.hex()}${derived.hex()}"
 
 
-def of(secrets: dict) -> str | None:
-    """The stored form (JSON) for a write's secrets; None when there are none."""
-    return json.dumps({k: digest(v) for k, v in sorted(secrets.items())}) if secrets else None
+def of(secrets: dict) -> dict | None:
+    """What a write stores for its secrets; None when there are none."""
+    return {k: digest(v) for k, v in secrets.items()} if secrets else None
 
 
-def visible(stored: str | None) -> dict | None:
+def visible(stored: dict | None) -> dict | None:
     """What a read shows: the digests for the cluster's creator, else nothing."""
     grant = CURRENT.get()
     if not stored or grant is None or not grant.is_creator:
         return None
-    return json.loads(stored)
+    return dict(stored)

@@ -6,7 +6,6 @@ creator edits or deletes the cluster and appoints or removes managers, and
 nobody can remove or demote the creator.  The list lives on the cluster item,
 the role on the manager's access item; both change in one transaction.
 """
-import json
 
 from chalicelib import clock, db, models
 from chalicelib.domain import access as access_rules
@@ -51,8 +50,7 @@ def _change(cluster_id: str, email: str, appoint: bool) -> models.Cluster:
                            f"GET /clusters/{cluster_id}/managers.", code="manager_not_found")
         if appoint and email in current:
             return cluster
-        cluster.managers = json.dumps(sorted({*current, email} if appoint
-                                             else set(current) - {email}))
+        cluster.managers = sorted({*current, email} if appoint else set(current) - {email})
         access = db.get_or_none(models.ClusterAccess, *access_key) or models.ClusterAccess(
             *access_key, cluster_id=cluster_id, created_at=clock.now_iso())
         access.role = MANAGER if appoint else MEMBER

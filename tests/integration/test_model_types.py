@@ -81,3 +81,26 @@ def test_command_payload_and_result_round_trip(stack):
     got = models.Command.get(pk, command.sk)
     assert got.payload == {} and got.result == {"pong": True}
     assert raw_item(pk, command.sk)["result"] == {"S": '{"pong": true}'}
+
+
+def test_managers_and_secret_digests_are_json_values_with_the_text_stored_before(stack):
+    """Stored as json.dumps wrote them (a sorted list; keys sorted), so items
+    written before these were JSON attributes read the same."""
+    cluster_id = clock.new_id()
+    cluster = models.Cluster(models.cluster_pk(cluster_id), models.CLUSTER_SK,
+                             cluster_id=cluster_id, name="c", type="kubernetes",
+                             creator="owner@example.com",
+                             managers=["a@example.com", "b@example.com"])
+    cluster.save()
+    assert raw_item(cluster.pk, cluster.sk)["managers"] == {"S": '["a@example.com", "b@example.com"]'}
+    assert models.Cluster.get(cluster.pk, cluster.sk).managers == ["a@example.com", "b@example.com"]
+
+    pk = models.namespace_pk(clock.new_id())
+    put_raw({**old_plan(pk, "pw", "true"),
+             "secret_digests": {"S": '{"password": "pbkdf2_sha256$1$00$ab", "user": "x"}'}})
+    plan = models.Plan.get(pk, models.plan_sk("pw"), consistent_read=True)
+    assert plan.secret_digests == {"password": "pbkdf2_sha256$1$00$ab", "user": "x"}
+    plan.secret_digests = {"user": "y", "password": "z"}
+    plan.save()
+    assert raw_item(pk, models.plan_sk("pw"))["secret_digests"] == {
+        "S": '{"password": "z", "user": "y"}'}
