@@ -14,7 +14,10 @@ batching at each scale; the fixed monthly cost is printed apart.
     python bench/cost.py [--agents 3] [--minutes 8] [--write-readme]
 
 ``--write-readme`` replaces README's cost section (between the
-``<!-- cost:begin -->`` / ``<!-- cost:end -->`` markers) with this output.
+``<!-- cost:begin -->`` / ``<!-- cost:end -->`` markers) with this output and
+saves the measurement in ``bench/cost-measurement.json``; ``--load FILE``
+prices a saved measurement again without a run (a test checks that the
+README's section is what the saved measurement renders to).
 """
 import argparse
 import json
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 MONTH = 30 * 24 * 3600  # seconds in the month every figure uses
+MEASUREMENT = ROOT / "bench" / "cost-measurement.json"  # what README's section was rendered from
 
 # us-east-1 list prices (2025), no free tier
 PRICE = {
@@ -320,13 +324,20 @@ def render(m: dict, md: dict) -> str:
     return "\n".join(out)
 
 
+README_SECTION = re.compile(r"(<!-- cost:begin -->\n)(.*?)(\n<!-- cost:end -->)", re.S)
+
+
+def readme_section() -> str | None:
+    found = README_SECTION.search((ROOT / "README.md").read_text())
+    return found.group(2) if found else None
+
+
 def write_readme(text: str) -> None:
     readme = ROOT / "README.md"
     content = readme.read_text()
-    pattern = re.compile(r"(<!-- cost:begin -->\n).*?(\n<!-- cost:end -->)", re.S)
-    if not pattern.search(content):
+    if not README_SECTION.search(content):
         raise SystemExit("README.md has no <!-- cost:begin --> … <!-- cost:end --> section")
-    readme.write_text(pattern.sub(lambda mt: mt.group(1) + text + mt.group(2), content))
+    readme.write_text(README_SECTION.sub(lambda mt: mt.group(1) + text + mt.group(3), content))
     print("README.md cost section updated")
 
 
@@ -363,6 +374,8 @@ def main() -> None:
           f"{at_1000['total_provisioned']:.3f} provisioned (target <= 0.20)")
     if args.write_readme:
         write_readme(text)
+        if not args.load:
+            MEASUREMENT.write_text(json.dumps(m, indent=4) + "\n")
     if not math.isfinite(md["wu_per_heartbeat"]):
         raise SystemExit("no heartbeat was measured")
 
