@@ -11,7 +11,7 @@ CONSOLE_PORT ?= 8080
 PG_PORT ?= 55432
 export API_PORT AWS_PORT ISSUER_PORT CONSOLE_PORT PG_PORT
 
-.PHONY: run test test-fast lint token mail agent bench clean help pg-url postgres
+.PHONY: run test test-fast fuzz-coverage lint token mail agent bench clean help pg-url postgres
 
 help:
 	@echo "make run      start the local stack (moto + API + event runner + console); Ctrl-C stops it"
@@ -23,6 +23,7 @@ help:
 	@echo "make agent EMAIL=… CLUSTER=<id> NAMESPACE=<name>   run a namespace's simulated agent"
 	@echo "make test     ruff and the import contracts, then every test (starts its own local stack)"
 	@echo "make test-fast   unit and integration tests only, for the edit loop (no e2e, agent or infra tests)"
+	@echo "make fuzz-coverage   the API fuzz test with schemathesis's coverage phase (every boundary; ~3 min)"
 	@echo "make lint     ruff (style, bugs, complexity <= 10) and the import contracts (api → domain → adapters)"
 	@echo "make bench    run the benchmarks and print their figures"
 	@echo "the CLI:      .venv/bin/cluster-manager --help (installed by make run / make test)"
@@ -63,6 +64,11 @@ test: lint chromium postgres
 
 test-fast: $(STAMP) postgres
 	$(PY) -m pytest tests/unit tests/integration
+
+# the API fuzz test with schemathesis's coverage phase (every boundary of every
+# parameter): ~3 min on its own stack, so not part of make test
+fuzz-coverage: $(STAMP) postgres
+	FUZZ_PHASES=coverage $(PY) -m pytest -s tests/e2e/test_fuzz_api.py
 
 LINTED := app.py chalicelib agent devstack infra tests bench
 

@@ -4,9 +4,8 @@ stack — what the document allows the server accepts, what it refuses the
 server refuses, every answer has a documented status and shape (JSON errors
 included), and every operation is reached with a 2xx at least once.
 
-Seeded and bounded: about three minutes for both runs on two cores (the
-coverage phase, ~2,200 boundary cases, is most of it).  The figures of each
-run (cases, operations reached, time) are printed.
+Seeded and bounded: about a minute on two cores.  The figures of the run
+(cases, operations reached, time) are printed.
 """
 import json
 import os
@@ -15,8 +14,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-import pytest
 
 from chalicelib import models
 from chalicelib.catalogue import CATALOGUE
@@ -27,10 +24,11 @@ from tests.e2e.helpers import MEMBERS, ONE, add_namespace, invitation_token
 ROOT = Path(__file__).resolve().parents[2]
 MAX_EXAMPLES = 12  # 25 (the issue's run): 1,253 cases, clean, 71 s of schemathesis
 SEED = 1
-# Two runs, each inside the per-test timeout: examples, fuzzing and the stateful
-# phase (~30 s); the coverage phase alone — every boundary of every parameter,
-# ~2,200 cases (~80–130 s).
-PHASES = {"generated": "examples,fuzzing,stateful", "boundaries": "coverage"}
+# The coverage phase — every boundary of every parameter, ~2,200 cases, ~130 s,
+# and a table that slows the rest of the suite by as much again — runs apart:
+# ``make fuzz-coverage`` runs this test with FUZZ_PHASES=coverage (clean on the
+# last run: 2,184 cases, 44/44 operations reached with a 2xx).
+PHASES = os.environ.get("FUZZ_PHASES", "examples,fuzzing,stateful")
 EXCLUDED_CHECKS = {
     # Undeclared methods get API Gateway's 403 missing_authentication_token (declared in the
     # document's info and components.responses.UnknownRoute), not the 405 + Allow this expects.
@@ -133,9 +131,7 @@ def run_configuration(seed: dict) -> str:
             + headers(seed["invitee_authorization"]))
 
 
-@pytest.mark.parametrize("phases", PHASES.values(), ids=PHASES.keys())
-def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, mint, tmp_path,
-                                                                        phases):
+def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, mint, tmp_path):
     agent, seed = seed_context(stack, mint, tmp_path / "agent")
     (tmp_path / "seed.json").write_text(json.dumps(seed))
     log = tmp_path / "calls.ndjson"
@@ -149,7 +145,7 @@ def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, m
     result = subprocess.run(
         [str(st), "--config-file", str(config), "run", f"{stack.api_url}/openapi.json",
          "--checks", "all", "--exclude-checks", ",".join(EXCLUDED_CHECKS),
-         "--phases", phases,
+         "--phases", PHASES,
          "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED),
          "--workers", "2", "--no-color"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
@@ -162,7 +158,7 @@ def test_every_schemathesis_check_passes_and_every_operation_is_reached(stack, m
         reached.add("openapi_document")
     cases = re.search(r"(\d+) generated", out)
     operations = set(seed["operations"])
-    print(f"\nschemathesis ({phases}): {cases.group(1) if cases else '?'} cases generated, "
+    print(f"\nschemathesis ({PHASES}): {cases.group(1) if cases else '?'} cases generated, "
           f"{len(calls)} requests, {len(reached & operations)}/{len(operations)} operations "
           f"reached with a 2xx, {seconds:.0f} s")
     assert result.returncode == 0, out[-12000:] + result.stderr[-3000:]
