@@ -13,6 +13,7 @@ one IAM grant or one listing covers a namespace.
 """
 import json
 import os
+import re
 import secrets
 from contextlib import contextmanager
 
@@ -31,6 +32,21 @@ def ref(namespace_id: str, kind: str, name: str) -> str:
     return f"{namespace_path(namespace_id)}{kind}/{name}"
 
 
+WRITE_ID_BYTES = 8  # each write's reference is <item>/<16 hex digits>
+_WRITE_ID = re.compile(rf"[0-9a-f]{{{2 * WRITE_ID_BYTES}}}")
+
+
+def successor(secret_ref: str, held) -> str | None:
+    """Among the references ``held``, the one that replaced ``secret_ref``: a
+    later write of the same plan or section (``staged`` names each write
+    ``<item>/<write id>``).  None when ``secret_ref`` is not a per-write
+    reference, or when its item holds no reference now."""
+    item, _, write_id = secret_ref.rpartition("/")
+    if not item or not _WRITE_ID.fullmatch(write_id):
+        return None
+    return next((r for r in sorted(held) if r.rpartition("/")[0] == item), None)
+
+
 @contextmanager
 def staged(namespace_id: str, kind: str, name: str, values: dict, old_ref: str | None):
     """Write ``values`` under a fresh, per-write reference and yield it (None
@@ -38,7 +54,7 @@ def staged(namespace_id: str, kind: str, name: str, values: dict, old_ref: str |
     it inside the ``with``.  If that save fails (a lost race), the fresh
     secret is removed; if it succeeds, the one it replaces is.  So the stored
     settings and the stored secret always belong to the same accepted write."""
-    new_ref = ref(namespace_id, kind, f"{name}/{secrets.token_hex(8)}") if values else None
+    new_ref = ref(namespace_id, kind, f"{name}/{secrets.token_hex(WRITE_ID_BYTES)}") if values else None
     if new_ref:
         put(new_ref, values)
     try:

@@ -9,6 +9,12 @@ namespace's own records, not the shape of the reference, so it holds
 whatever backend ``secret_store`` uses.  Anything else is 404, the same
 answer for "not yours" and "does not exist", so nothing leaks.  Values are
 read through ``secret_store`` and never logged.
+
+A task issued before its plan was rewritten carries the reference of the
+write it saw, which the rewrite removed; the item's current reference is
+served instead (``secret_store.successor``: the same item, still one the
+namespace holds), so a running provisioning workflow picks up a changed
+password instead of failing until it is retried.
 """
 from chalicelib import db, models, secret_store
 from chalicelib.domain import agents
@@ -28,8 +34,10 @@ def readable_refs(namespace: models.Namespace) -> set[str]:
 
 def read(namespace_id: str, secret: str, secret_ref: str) -> dict:
     namespace = agents.verify(namespace_id, secret)  # 401 unless its current secret
-    if secret_ref not in readable_refs(namespace):
+    held = readable_refs(namespace)
+    current = secret_ref if secret_ref in held else secret_store.successor(secret_ref, held)
+    if current is None:
         raise NotFound(f"Namespace {namespace.name!r} has no secret with this reference; an "
                        "agent may read only the secrets of its own namespace's plans and "
                        "configuration.", code="secret_not_found")
-    return {"secret_ref": secret_ref, "values": secret_store.get(secret_ref)}
+    return {"secret_ref": current, "values": secret_store.get(current)}

@@ -67,6 +67,19 @@ def test_an_agent_reads_its_own_namespaces_secrets_and_no_others(stack, user, cl
     assert wrong.status_code == 401 and "secret-of-A" not in wrong.text
     assert ask(pb, secret_ref(pb, "pg")).json()["values"] == {"password": "secret-of-B-456"}
 
+    # a task issued before the plan was rewritten: its reference is gone, the
+    # same plan's current one answers (and never another plan's or namespace's)
+    before = secret_ref(pa, "pg")
+    plan(user, a, {"name": "pg", "kind": "database", "type": "postgres", "host": "db.example.com",
+                   "port": 5432, "database": "apps", "user": "mx", "password": "rotated-A-789"})
+    stale = ask(pa, before)
+    assert stale.status_code == 200, stale.text
+    assert stale.json() == {"secret_ref": secret_ref(pa, "pg"),
+                            "values": {"password": "rotated-A-789"}}
+    assert ask(pb, before).status_code == 404  # not B's, stale or not
+    assert ask(pa, before.rsplit("/", 1)[0]).status_code == 404  # not a per-write reference
+    assert ask(pa, before.replace("/pg/", "/other/")).status_code == 404  # no such plan
+
 
 @pytest.fixture
 def agent(user, cluster, stack, tmp_path):
