@@ -98,18 +98,26 @@ QUEUE_ACTIONS = ("receive_message", "delete_message", "delete_message_batch",
                  "untag_queue", "list_queue_tags")
 
 
+_callers: dict = {}  # access key → Caller or None: a key's kind never changes
+
+
 def assumed_role_caller(access_key: str):
     """The assumed-role session that ``access_key`` belongs to, or None."""
     from moto.sts.models import sts_backends
 
     from devstack.queue_policies import Caller
 
+    if access_key in _callers:
+        return _callers[access_key]
+    found = None
     for account in list(sts_backends):
         for backend in list(sts_backends[account].values()):
-            for role in reversed(backend.assumed_roles):
-                if role.access_key_id == access_key:
-                    return Caller(role.role_arn, role.user_id)
-    return None
+            role = next((r for r in reversed(backend.assumed_roles)
+                         if r.access_key_id == access_key), None)
+            if role is not None:
+                found = Caller(role.role_arn, role.user_id)
+    _callers[access_key] = found
+    return found
 
 
 def enforce_queue_policies() -> None:
