@@ -1,9 +1,13 @@
-"""The local AWS stand-in keeps DynamoDB's guarantees under concurrency
-(see devstack/moto_server.py for the fix this relies on)."""
+"""The local AWS stand-in keeps DynamoDB's guarantees under concurrency, and
+applies the SQS queue policies the system relies on (devstack/moto_server.py)."""
 import threading
 import uuid
 
-from chalicelib import db, models
+import boto3
+import botocore.exceptions
+import pytest
+
+from chalicelib import aws, db, models, queues, settings
 
 
 class Probe(models.Item, discriminator="test-probe"):
@@ -41,8 +45,6 @@ def test_failed_transactions_do_not_undo_concurrent_writes(private_table):
 
 
 def _session_sqs(credentials):
-    import boto3
-
     return boto3.client("sqs", aws_access_key_id=credentials["AccessKeyId"],
                         aws_secret_access_key=credentials["SecretAccessKey"],
                         aws_session_token=credentials["SessionToken"])
@@ -51,12 +53,6 @@ def _session_sqs(credentials):
 def test_a_queue_policy_denies_every_agent_session_but_the_admitted_one(stack):
     """What locks an agent with a rotated secret out of its command queue
     (chalicelib/queues.admit_only) holds on the local stand-in too."""
-    import boto3
-    import botocore.exceptions
-    import pytest
-
-    from chalicelib import aws, queues, settings
-
     namespace_id = "policy" + uuid.uuid4().hex[:20]
     queues.create_command_queues(namespace_id)
     url = queues.url(queues.command_queue_name(namespace_id))
