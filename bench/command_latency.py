@@ -22,11 +22,12 @@ import json
 import statistics
 import sys
 import time
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from chalicelib import clock  # noqa: E402
 
 TARGET_P99_MS = 250
 
@@ -73,8 +74,7 @@ def main() -> None:
                 seen = time.time()
                 gets.append(seen - before)
                 if command["state"] == "succeeded":
-                    finished[command_id] = datetime.fromisoformat(
-                        command["finished_at"].replace("Z", "+00:00")).timestamp()
+                    finished[command_id] = clock.parse_iso(command["finished_at"]).timestamp()
                     return command_id, started, posted, seen
                 if command["state"] == "failed":
                     raise AssertionError(f"ping {command_id} failed")

@@ -23,17 +23,18 @@ import signal
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from chalicelib import clock  # noqa: E402
+
 TARGET_S = 100
 
 
 def parse(ts: str) -> float:
-    return datetime.strptime(ts, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
+    return clock.parse_iso(ts).timestamp()
 
 
 def main() -> None:

@@ -20,7 +20,9 @@ def now_iso() -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    """Any ISO 8601 time (``iso``'s, or Step Functions'); UTC when it names no zone."""
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def new_id() -> str:

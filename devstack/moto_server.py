@@ -54,7 +54,6 @@ def filterable_model_data() -> None:
     The unfiltered dump walks every object moto ever tracked (every SQS
     message, every item): late in a busy session it takes seconds.  Reading
     sent mail (``make mail``, the tests) needs only SES messages."""
-    import json
     from urllib.parse import parse_qs, urlsplit
 
     from moto.moto_api._internal.responses import MotoAPIResponse

@@ -1,5 +1,5 @@
 """Items → response dicts (the shapes in ``schemas``)."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from chalicelib import clock
 from chalicelib.domain import configuration as configuration_rules
@@ -112,13 +112,10 @@ def plan(item) -> dict:
 
 
 def _parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return clock.parse_iso(text) if text else None
     except ValueError:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 LAST_ERROR_TEXT = {
